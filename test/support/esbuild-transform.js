@@ -1,0 +1,20 @@
+'use strict';
+// Jest transformer: strips TypeScript with esbuild. Type errors are caught by `npm run typecheck`.
+const { transformSync } = require('esbuild');
+const { createHash } = require('node:crypto');
+
+module.exports = {
+  getCacheKey(source, filename) {
+    return createHash('sha1').update(filename).update('\0').update(source).digest('hex');
+  },
+  process(source, filename) {
+    const out = transformSync(source, {
+      loader: 'ts',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: 'inline',
+      sourcefile: filename,
+    });
+    return { code: out.code };
+  },
+};
