@@ -1,1 +1,19 @@
-export default async function globalSetup(): Promise<void> {}
+// One real Kafka broker serves the whole test run; each test file uses its own topics.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaBroker } from '../../src/local/kafka/broker';
+
+declare global {
+  var __KAFKA_BROKER__: KafkaBroker | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ckafka-cos-test-kafka-'));
+  // No skip path: without Java or Maven this throws, and the whole run fails saying which one is missing.
+  const broker = await KafkaBroker.start({ dir, log: (line) => process.stderr.write(`\n[kafka] ${line}\n`) });
+  globalThis.__KAFKA_BROKER__ = broker;
+  process.env.TEST_KAFKA_BROKERS = broker.bootstrap;
+  process.env.TEST_KAFKA_SASL_BROKERS = broker.saslBootstrap;
+  process.env.TEST_KAFKA_DIR = dir;
+}

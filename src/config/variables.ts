@@ -1,0 +1,193 @@
+// Every SCF environment variable the product reads, in one table: the loader, the README's configuration
+// reference and the serverless.yml check all come from here.
+import { z } from 'zod';
+
+export type FunctionRole = 'consumer' | 'scheduler';
+
+export interface Variable {
+  name: string;
+  /** The original Python dump functions' lower-case name, accepted so existing deployments switch over as is. */
+  alias?: string;
+  /** Parses the raw string (or undefined when unset) into its value. */
+  schema: z.ZodType;
+  description: string;
+  /** Shown in the reference; the schema applies it. */
+  default?: string;
+  /** Functions that cannot run without it. */
+  requiredBy?: FunctionRole[];
+  secret?: boolean;
+}
+
+const MiB = 1024 * 1024;
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+const text = () => z.string().trim().min(1, 'must not be empty');
+const optionalText = () => text().optional();
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+const withDefault = <T extends z.ZodType<unknown, string>>(schema: T, value: string) => z.string().optional().transform((raw) => raw ?? value).pipe(schema);
+const flag = (value: 'true' | 'false') =>
+  withDefault(z.string().trim().toLowerCase().pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')), value).transform((v) => ['true', '1', 'yes'].includes(v));
+const list = () =>
+  text()
+    .transform((raw) => raw.split(',').map((item) => item.trim()).filter(Boolean))
+    .pipe(z.array(z.string()).min(1, 'must list at least one item'));
+
+export const VARIABLES: Variable[] = [
+  {
+    name: 'KAFKA_BROKERS',
+    alias: 'kafka_address',
+    schema: list().pipe(z.array(z.string().regex(HOST_PORT, 'each broker must be host:port'))),
+    description: "Comma-separated `host:port` list: the CKafka instance's VPC address (public address with SASL for access from outside the VPC).",
+    requiredBy: ['consumer', 'scheduler'],
+  },
+  {
+    name: 'KAFKA_TOPIC',
+    alias: 'topic_name',
+    schema: list().pipe(z.array(z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'topic names use letters, digits, ".", "_" and "-" (at most 249)'))),
+    description: 'Topic to dump; several topics may be listed, comma-separated (the scheduler fans out over all of them).',
+    requiredBy: ['consumer', 'scheduler'],
+  },
+  {
+    name: 'KAFKA_GROUP_ID',
+    schema: optionalText(),
+    description: "Consumer group whose committed offsets record the dump's progress (visible in the CKafka console).",
+    default: 'the consumer function name',
+  },
+  {
+    name: 'KAFKA_SASL_MECHANISM',
+    schema: z.string().trim().toLowerCase().pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], 'must be plain, scram-sha-256 or scram-sha-512')).optional(),
+    description: "SASL mechanism for public-network access (CKafka uses `plain`); set with the username and password.",
+  },
+  { name: 'KAFKA_SASL_USERNAME', schema: optionalText(), description: 'SASL username (CKafka: `instanceId#user`).' },
+  { name: 'KAFKA_SASL_PASSWORD', schema: optionalText(), description: 'SASL password.', secret: true },
+  { name: 'KAFKA_SSL', schema: flag('false'), description: 'Connect to the brokers with TLS.', default: 'false' },
+  {
+    name: 'CKAFKA_INSTANCE_ID',
+    alias: 'instance_id',
+    schema: text().pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka instance id such as ckafka-abcd1234')),
+    description: 'CKafka instance id; the first segment of every object key.',
+    requiredBy: ['consumer', 'scheduler'],
+  },
+  {
+    name: 'CKAFKA_TOPIC_ID',
+    alias: 'topic_id',
+    schema: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka topic id such as topic-4dyo4uuw').optional(),
+    description: 'CKafka topic id, the second key segment. Looked up with `DescribeTopicAttributes` when unset; only valid with a single topic.',
+    default: 'looked up',
+  },
+  {
+    name: 'COS_BUCKET',
+    alias: 'bucket_address',
+    schema: text().pipe(z.string().regex(/^[a-z0-9-]{1,50}-\d{6,}(\.cos\.[a-z0-9-]+\.myqcloud\.com)?$/, 'must be a bucket name like name-1250000000 (or its cos.REGION.myqcloud.com address)')),
+    description: 'Destination bucket `name-appid`, in the same region as the CKafka instance. The original\'s full bucket address is accepted too.',
+    requiredBy: ['consumer'],
+  },
+  {
+    name: 'COS_REGION',
+    alias: 'region',
+    schema: z.string().trim().regex(/^[a-z]{2,}-[a-z0-9-]+$/, 'must be a region such as ap-guangzhou').optional(),
+    description: "The bucket's region, such as `ap-guangzhou`; taken from the bucket address when that carries one.",
+    requiredBy: ['consumer'],
+  },
+  {
+    name: 'COS_PREFIX',
+    alias: 'file_path_prefix',
+    schema: withDefault(z.string(), ''),
+    description: 'Key prefix for everything the product writes, such as `ckafka/` (no leading `/`).',
+    default: '(empty)',
+  },
+  {
+    name: 'COS_STORAGE_CLASS',
+    schema: withDefault(
+      z.string().trim().toUpperCase().pipe(z.enum(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'ARCHIVE', 'DEEP_ARCHIVE', 'MAZ_STANDARD', 'MAZ_STANDARD_IA'], 'must be a COS storage class such as STANDARD or STANDARD_IA')),
+      'STANDARD',
+    ),
+    description: 'Storage class of the data objects (the original used `STANDARD_IA`).',
+    default: 'STANDARD',
+  },
+  { name: 'COS_ENDPOINT', schema: z.string().trim().url('must be a URL such as http://127.0.0.1:9000').optional(), description: 'COS address override, for the local COS server (`http://127.0.0.1:PORT`).' },
+  { name: 'TC_SCF_ENDPOINT', schema: z.string().trim().url('must be a URL').optional(), description: 'SCF API address override, for the local API emulator.' },
+  { name: 'TC_CKAFKA_ENDPOINT', schema: z.string().trim().url('must be a URL').optional(), description: 'CKafka API address override, for the local API emulator.' },
+  {
+    name: 'CONSUMER_FUNCTION_NAME',
+    alias: 'consumer_function_name',
+    schema: text().pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{1,59}$/, 'must be an SCF function name')),
+    description: 'The consumer function the scheduler invokes.',
+    requiredBy: ['scheduler'],
+  },
+  { name: 'FUNCTION_NAMESPACE', schema: withDefault(text(), 'default'), description: "The consumer function's namespace.", default: 'default' },
+  { name: 'FUNCTION_QUALIFIER', schema: withDefault(text(), '$LATEST'), description: 'Version or alias of the consumer function to invoke.', default: '$LATEST' },
+  {
+    name: 'PARTITION_SOURCE',
+    schema: withDefault(z.enum(['kafka', 'ckafka-api'], 'must be kafka or ckafka-api'), 'kafka'),
+    description: 'Where the scheduler finds partitions: Kafka metadata, or the CKafka API `DescribeTopicAttributes`.',
+    default: 'kafka',
+  },
+  { name: 'INVOKE_RATE_PER_SECOND', schema: withDefault(integer(1, 1000), '50'), description: "Scheduler's pace of consumer invocations (SCF allows about 100 Invoke requests/s per account).", default: '50' },
+  { name: 'INVOKE_CONCURRENCY', schema: withDefault(integer(1, 200), '16'), description: 'Invoke requests the scheduler keeps in flight at once.', default: '16' },
+  { name: 'WINDOW_MINUTES', schema: withDefault(integer(5, 60), '5'), description: 'Time window of the key layout and the timer period, 5 to 60.', default: '5' },
+  {
+    name: 'WINDOW_GRACE_SECONDS',
+    schema: withDefault(integer(0, 600), '30'),
+    description: 'How long after its end a window stays open for late records before its last object is written.',
+    default: '30',
+  },
+  {
+    name: 'FLUSH_OPEN_WINDOW',
+    schema: flag('false'),
+    description: "Write the open window's records at the end of every invocation instead of waiting for the window to close (more, smaller objects; less latency).",
+    default: 'false',
+  },
+  {
+    name: 'MAX_OBJECT_BYTES',
+    alias: 'partition_max_to_cos_bytes',
+    schema: withDefault(integer(1024, 5 * 1024 * 1024 * 1024 * 1024), '524288000'),
+    description: 'An object is split before it would pass this size (bytes stored, after compression).',
+    default: '524288000',
+  },
+  { name: 'PART_SIZE_BYTES', schema: withDefault(integer(MiB, 5 * 1024 * MiB), String(8 * MiB)), description: 'Multipart upload part size, at least 1 MiB.', default: String(8 * MiB) },
+  { name: 'UPLOAD_CONCURRENCY', schema: withDefault(integer(1, 16), '2'), description: 'Parts uploaded at once per consumer (memory is about PART_SIZE_BYTES × (this + 2)).', default: '2' },
+  {
+    name: 'START_POSITION',
+    alias: 'offset_type',
+    schema: withDefault(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .pipe(z.union([z.enum(['earliest', 'latest']), z.string().regex(/^\d{10,16}$/, 'must be earliest, latest or an epoch-millisecond timestamp').transform(Number)])),
+      'earliest',
+    ),
+    description: 'Where a partition starts when the group has no committed offset: `earliest`, `latest` or an epoch-ms timestamp.',
+    default: 'earliest',
+  },
+  {
+    name: 'ON_OFFSET_OUT_OF_RANGE',
+    schema: withDefault(z.enum(['fail', 'earliest'], 'must be fail or earliest'), 'fail'),
+    description: 'When retention deleted records before they were dumped: `fail` the invocation (default), or log the lost range and go on from the earliest offset.',
+    default: 'fail',
+  },
+  { name: 'FORMAT', schema: withDefault(z.enum(['lines', 'jsonl'], 'must be lines or jsonl'), 'lines'), description: '`lines`: each value then `\\n`; `jsonl`: one JSON object per record with key, headers and metadata.', default: 'lines' },
+  { name: 'COMPRESSION', schema: withDefault(z.enum(['none', 'gzip'], 'must be none or gzip'), 'none'), description: 'Object compression.', default: 'none' },
+  { name: 'FETCH_MAX_BYTES', schema: withDefault(integer(64 * 1024, 64 * MiB), String(4 * MiB)), description: 'Bytes asked of Kafka per fetch (a larger record is still fetched whole).', default: String(4 * MiB) },
+  {
+    name: 'LOG_LEVEL',
+    schema: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], 'must be a pino level such as info or debug'), 'info'),
+    description: 'Log level of the JSON log lines.',
+    default: 'info',
+  },
+];
+
+/** Credentials SCF gives a function through its execution role. Users cannot set these names themselves. */
+export const ROLE_VARIABLES = {
+  secretId: 'TENCENTCLOUD_SECRETID',
+  secretKey: 'TENCENTCLOUD_SECRETKEY',
+  sessionToken: 'TENCENTCLOUD_SESSIONTOKEN',
+  region: 'TENCENTCLOUD_REGION',
+} as const;

@@ -1,0 +1,189 @@
+// The Kafka side of the product: partition metadata, offsets, commits and fetches for single partitions.
+// kafkajs has no assign(); joining a consumer group per invocation would cost a rebalance and disturb
+// the other partitions' consumers. So this talks to the partition leader and the group coordinator
+// directly, through kafkajs's broker layer (connections, SASL, TLS, version negotiation), and decodes
+// Fetch responses itself (fetch-response.ts, record-batch.ts) to copy record values only once.
+import Cluster from 'kafkajs/src/cluster';
+import { createLogger as createKafkaJsLogger } from 'kafkajs/src/loggers';
+import socketFactory from 'kafkajs/src/network/socketFactory';
+import { requests } from 'kafkajs/src/protocol/requests';
+import apiKeys from 'kafkajs/src/protocol/requests/apiKeys';
+import { logLevel, type SASLOptions } from 'kafkajs';
+import { decodeFetchResponse, type FetchedPartition } from './fetch-response';
+import { KafkaError, KafkaErrorCode, describeKafkaFailure, isRetriable, isRetriableCode } from './errors';
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  ssl?: boolean;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** How long transient failures (leader moves, broker restarts) are retried before giving up. */
+  retryForMs?: number;
+  onLog?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
+}
+
+export const EARLIEST = -2;
+export const LATEST = -1;
+const READ_COMMITTED = 1;
+
+const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { 1: 'error', 2: 'warn', 4: 'info', 5: 'debug' };
+
+export interface CommittedOffset {
+  offset: number;
+  metadata: string | null;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class KafkaClient {
+  private constructor(
+    private readonly cluster: KafkaJsCluster,
+    private readonly options: KafkaClientOptions,
+  ) {}
+
+  static async connect(options: KafkaClientOptions): Promise<KafkaClient> {
+    const logCreator = () => (entry: { level: number; log: { message: string } & Record<string, unknown> }) => {
+      const { message, ...extra } = entry.log;
+      options.onLog?.(LEVEL_NAMES[entry.level] ?? 'debug', `kafkajs: ${message}`, extra);
+    };
+    const cluster = new Cluster({
+      logger: createKafkaJsLogger({ level: options.onLog ? logLevel.WARN : logLevel.NOTHING, logCreator }),
+      socketFactory: socketFactory(),
+      brokers: options.brokers,
+      ssl: options.ssl,
+      sasl: options.sasl as SASLOptions | undefined,
+      clientId: options.clientId,
+      connectionTimeout: options.connectionTimeoutMs ?? 5000,
+      requestTimeout: options.requestTimeoutMs ?? 30000,
+      enforceRequestTimeout: true,
+      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
+      allowAutoTopicCreation: false,
+      metadataMaxAge: 300000,
+    });
+    const client = new KafkaClient(cluster, options);
+    await client.retrying('connect', () => cluster.connect());
+    return client;
+  }
+
+  /** Runs a broker operation, refreshing metadata and retrying while failures are transient. */
+  private async retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.options.retryForMs ?? 60_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await operation();
+      } catch (err) {
+        if (!isRetriable(err) || Date.now() > deadline) {
+          if (err instanceof KafkaError) throw err;
+          throw new KafkaError(`${what}: ${describeKafkaFailure(err, this.options.brokers)}`, undefined, false, { cause: err });
+        }
+        this.options.onLog?.('warn', `${what} failed, retrying`, { attempt, error: (err as Error).message });
+        await sleep(Math.min(200 * 2 ** attempt, 3000));
+        await this.cluster.refreshMetadata().catch(() => {});
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.cluster.disconnect();
+  }
+
+  /** Partition ids of each topic, from broker metadata. A missing topic is an error naming it. */
+  async partitions(topics: string[]): Promise<Map<string, number[]>> {
+    return this.retrying('read topic metadata', async () => {
+      try {
+        await this.cluster.addMultipleTargetTopics(topics);
+      } catch (err) {
+        if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+          throw new KafkaError(`topic ${topics.join(', ')} does not exist on brokers ${this.options.brokers.join(',')}; check KAFKA_TOPIC`, KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION, false);
+        }
+        throw err;
+      }
+      const result = new Map<string, number[]>();
+      for (const topic of topics) {
+        result.set(
+          topic,
+          this.cluster
+            .findTopicPartitionMetadata(topic)
+            .map((p) => p.partitionId)
+            .sort((a, b) => a - b),
+        );
+      }
+      return result;
+    });
+  }
+
+  private async leader(topic: string, partition: number): Promise<KafkaJsBroker> {
+    await this.cluster.addMultipleTargetTopics([topic]);
+    const byLeader = this.cluster.findLeaderForPartitions(topic, [partition]);
+    const nodeId = Object.keys(byLeader)[0];
+    if (nodeId === undefined) {
+      const count = this.cluster.findTopicPartitionMetadata(topic).length;
+      throw new KafkaError(`partition ${partition} does not exist in topic ${topic} (it has ${count} partitions)`, KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION, false);
+    }
+    return this.cluster.findBroker({ nodeId });
+  }
+
+  /** The offset for a timestamp, or EARLIEST / LATEST. A timestamp after the last record gives the end. */
+  async listOffset(topic: string, partition: number, timestamp: number): Promise<number> {
+    return this.retrying(`list offsets of ${topic}/${partition}`, async () => {
+      const broker = await this.leader(topic, partition);
+      const result = await broker.listOffsets({ replicaId: -1, isolationLevel: READ_COMMITTED, topics: [{ topic, partitions: [{ partition, timestamp }] }] });
+      const entry = result.responses[0]?.partitions[0];
+      if (!entry) throw new KafkaError(`no ListOffsets answer for ${topic}/${partition}`, undefined, true);
+      const offset = Number(entry.offset);
+      if (offset < 0 && timestamp >= 0) return this.listOffset(topic, partition, LATEST);
+      return offset;
+    });
+  }
+
+  async committedOffset(groupId: string, topic: string, partition: number): Promise<CommittedOffset | undefined> {
+    return this.retrying(`read the committed offset of group ${groupId}`, async () => {
+      const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+      const result = await coordinator.offsetFetch({ groupId, topics: [{ topic, partitions: [{ partition }] }] });
+      const entry = result.responses[0]?.partitions[0];
+      if (!entry) throw new KafkaError(`no OffsetFetch answer for ${topic}/${partition}`, undefined, true);
+      const offset = Number(entry.offset);
+      return offset >= 0 ? { offset, metadata: entry.metadata } : undefined;
+    });
+  }
+
+  /**
+   * Commits as a "simple" consumer (no group membership: generation -1), so the group shows the dump's
+   * progress and lag in the CKafka console without any rebalancing.
+   */
+  async commitOffset(groupId: string, topic: string, partition: number, offset: number, metadata: string): Promise<void> {
+    await this.retrying(`commit offset ${offset} of ${topic}/${partition} for group ${groupId}`, async () => {
+      const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+      await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', retentionTime: -1, topics: [{ topic, partitions: [{ partition, offset: String(offset), metadata }] }] });
+    });
+  }
+
+  /** One Fetch from the leader. Partition-level errors come back in `errorCode` for the caller to judge. */
+  async fetch(topic: string, partition: number, offset: number, maxBytes: number, maxWaitMs: number): Promise<FetchedPartition> {
+    return this.retrying(`fetch ${topic}/${partition} at offset ${offset}`, async () => {
+      const broker = await this.leader(topic, partition);
+      const protocol = broker.lookupRequest(apiKeys.Fetch!, requests.Fetch)({
+        replicaId: -1,
+        isolationLevel: READ_COMMITTED,
+        maxWaitTime: maxWaitMs,
+        minBytes: 1,
+        maxBytes,
+        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],
+      });
+      const version = protocol.request.apiVersion;
+      protocol.response = {
+        decode: async (payload: Buffer) => decodeFetchResponse(payload, version),
+        parse: async (decoded: unknown) => decoded,
+      };
+      const response = (await broker.connectionPool.send(protocol)) as ReturnType<typeof decodeFetchResponse>;
+      const fetched = response.partitions.find((p) => p.topic === topic && p.partition === partition);
+      if (!fetched) throw new KafkaError(`the Fetch answer holds no data for ${topic}/${partition}`, undefined, true);
+      if (isRetriableCode(fetched.errorCode)) throw new KafkaError(`fetch ${topic}/${partition}: broker error ${fetched.errorCode}`, fetched.errorCode, true);
+      return fetched;
+    });
+  }
+}

@@ -1,0 +1,87 @@
+// Kafka failures in words a user can act on.
+
+/** Kafka protocol error codes this product reacts to. */
+export const KafkaErrorCode = {
+  NONE: 0,
+  OFFSET_OUT_OF_RANGE: 1,
+  UNKNOWN_TOPIC_OR_PARTITION: 3,
+  LEADER_NOT_AVAILABLE: 5,
+  NOT_LEADER_OR_FOLLOWER: 6,
+  REQUEST_TIMED_OUT: 7,
+  COORDINATOR_LOAD_IN_PROGRESS: 14,
+  COORDINATOR_NOT_AVAILABLE: 15,
+  NOT_COORDINATOR: 16,
+  TOPIC_AUTHORIZATION_FAILED: 29,
+  GROUP_AUTHORIZATION_FAILED: 30,
+  KAFKA_STORAGE_ERROR: 56,
+  FENCED_LEADER_EPOCH: 74,
+  UNKNOWN_LEADER_EPOCH: 75,
+  OFFSET_NOT_AVAILABLE: 78,
+} as const;
+
+const RETRIABLE = new Set<number>([
+  KafkaErrorCode.LEADER_NOT_AVAILABLE,
+  KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
+  KafkaErrorCode.REQUEST_TIMED_OUT,
+  KafkaErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  KafkaErrorCode.COORDINATOR_NOT_AVAILABLE,
+  KafkaErrorCode.NOT_COORDINATOR,
+  KafkaErrorCode.KAFKA_STORAGE_ERROR,
+  KafkaErrorCode.FENCED_LEADER_EPOCH,
+  KafkaErrorCode.UNKNOWN_LEADER_EPOCH,
+  KafkaErrorCode.OFFSET_NOT_AVAILABLE,
+]);
+
+export class KafkaError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | undefined,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'KafkaError';
+  }
+}
+
+export function isRetriableCode(code: number): boolean {
+  return RETRIABLE.has(code);
+}
+
+interface KafkaJsLikeError {
+  name?: string;
+  message?: string;
+  type?: string;
+  code?: string | number;
+  retriable?: boolean;
+}
+
+/** Connection failures, leader moves and timeouts pass; authentication and authorization do not. */
+export function isRetriable(err: unknown): boolean {
+  if (err instanceof KafkaError) return err.retriable;
+  const e = err as KafkaJsLikeError;
+  if (e?.type === 'SASL_AUTHENTICATION_FAILED' || e?.name === 'KafkaJSSASLAuthenticationError') return false;
+  if (e?.type === 'TOPIC_AUTHORIZATION_FAILED' || e?.type === 'GROUP_AUTHORIZATION_FAILED') return false;
+  if (e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSConnectionClosedError' || e?.name === 'KafkaJSRequestTimeoutError') return true;
+  if (e?.name === 'KafkaJSBrokerNotFound' || e?.name === 'KafkaJSGroupCoordinatorNotFound' || e?.name === 'KafkaJSMetadataNotLoaded') return true;
+  return e?.retriable === true;
+}
+
+/** Explains a failure to reach or use the brokers, naming what to check. */
+export function describeKafkaFailure(err: unknown, brokers: string[]): string {
+  const e = err as KafkaJsLikeError;
+  const detail = e?.message ?? String(err);
+  if (e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED') {
+    return `Kafka rejected the SASL credentials (${detail}); check KAFKA_SASL_USERNAME (CKafka: instanceId#user) and KAFKA_SASL_PASSWORD`;
+  }
+  if (e?.type === 'TOPIC_AUTHORIZATION_FAILED' || e?.type === 'GROUP_AUTHORIZATION_FAILED') {
+    return `Kafka denied access (${detail}); grant the SASL user read on the topic and the consumer group in the CKafka ACLs`;
+  }
+  if (e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSNumberOfRetriesExceeded' || e?.name === 'KafkaJSNonRetriableError' || /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection timeout/.test(detail)) {
+    return (
+      `cannot reach the Kafka brokers ${brokers.join(',')} (${detail}). An SCF function reaches a CKafka instance's VPC address only when ` +
+      "it runs in that instance's VPC and subnet (vpcConfig in serverless.yml); check KAFKA_BROKERS and the function's network settings"
+    );
+  }
+  return detail;
+}

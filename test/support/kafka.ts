@@ -1,0 +1,64 @@
+// Helpers for tests that use the shared real broker started by global-setup.
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { DEFAULT_SASL_USERS } from '../../src/local/kafka/broker';
+
+export function testBrokers(): string {
+  const brokers = process.env.TEST_KAFKA_BROKERS;
+  if (!brokers) throw new Error('TEST_KAFKA_BROKERS is not set: run the tests through jest, whose global setup starts the broker');
+  return brokers;
+}
+
+export function testSaslBrokers(): { brokers: string; username: string; password: string } {
+  const brokers = process.env.TEST_KAFKA_SASL_BROKERS;
+  if (!brokers) throw new Error('TEST_KAFKA_SASL_BROKERS is not set: run the tests through jest');
+  const [username, password] = Object.entries(DEFAULT_SASL_USERS)[0]!;
+  return { brokers, username, password };
+}
+
+export function testKafka(): Kafka {
+  return new Kafka({ clientId: 'test', brokers: [testBrokers()], logLevel: logLevel.NOTHING });
+}
+
+/** A topic name no other test uses. */
+export function uniqueTopic(label: string): string {
+  return `${label}-${randomBytes(4).toString('hex')}`;
+}
+
+export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function createTopic(topic: string, numPartitions = 1, configEntries: ITopicConfig['configEntries'] = []): Promise<void> {
+  await withAdmin(async (admin) => {
+    const created = await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
+    if (!created) throw new Error(`topic ${topic} already exists`);
+  });
+}
+
+export interface TestRecord {
+  key?: Buffer | string | null;
+  value: Buffer | string | null;
+  partition?: number;
+  timestamp?: string;
+  headers?: Record<string, string | Buffer>;
+}
+
+export async function produce(topic: string, records: TestRecord[], options: { batchSize?: number; compression?: number } = {}): Promise<void> {
+  const producer = testKafka().producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    const batchSize = options.batchSize ?? 1000;
+    for (let i = 0; i < records.length; i += batchSize) {
+      await producer.send({ topic, messages: records.slice(i, i + batchSize), acks: -1, compression: options.compression });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
