@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 const BUNDLE_LIMIT_BYTES = 3 * 1024 * 1024;
 
 const functions = ['consumer', 'scheduler'].map((name) => ({
-  entryPoints: [`functions/${name}/index.ts`],
+  entryPoints: [`./functions/${name}/index.ts`],
   outfile: `dist/functions/${name}/index.js`,
   bundle: true,
   platform: 'node',
@@ -20,8 +20,8 @@ const functions = ['consumer', 'scheduler'].map((name) => ({
 
 // The CLI and the local emulators run from the installed package, so their dependencies stay external.
 const tools = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
-  { entryPoints: ['src/local/api/invoke-worker.ts'], outfile: 'dist/local/invoke-worker.js' },
+  { entryPoints: ['./src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['./src/local/api/invoke-worker.ts'], outfile: 'dist/local/invoke-worker.js' },
 ].map((entry) => ({
   ...entry,
   bundle: true,

@@ -92,6 +92,10 @@ function parseVariables(env: Env, role: FunctionRole | 'tool', problems: string[
         problems.push(`${label(variable)}: required${raw === undefined ? '' : ' but empty'}; ${variable.description}`);
         continue;
       }
+      // Unset and not needed by this function: its default if it has one, else nothing.
+      const fallback = variable.schema.safeParse(undefined);
+      values[variable.name] = fallback.success ? fallback.data : undefined;
+      continue;
     }
     const parsed = variable.schema.safeParse(raw);
     if (parsed.success) values[variable.name] = parsed.data;

@@ -92,8 +92,7 @@ export const VARIABLES: Variable[] = [
     name: 'COS_REGION',
     alias: 'region',
     schema: z.string().trim().regex(/^[a-z]{2,}-[a-z0-9-]+$/, 'must be a region such as ap-guangzhou').optional(),
-    description: "The bucket's region, such as `ap-guangzhou`; taken from the bucket address when that carries one.",
-    requiredBy: ['consumer'],
+    description: "The bucket's region, such as `ap-guangzhou` (required unless the bucket address carries it).",
   },
   {
     name: 'COS_PREFIX',

@@ -1,0 +1,160 @@
+// One consumer invocation: validate, take the partition's lease, dump, report. The SCF entry point
+// (functions/consumer) is a one-line call to this.
+import { loadConfig, type Config } from '../config/config';
+import { createCosClient } from '../cos/client';
+import { CosObjectStore } from '../cos/cos-store';
+import type { ObjectStore } from '../cos/store';
+import { leaseFolder, type Layout } from '../dump/keys';
+import { kafkaPartitionLog } from '../dump/partition-log';
+import { PartitionDumper, type DumpSummary } from '../dump/partition-dumper';
+import { KafkaClient } from '../kafka/client';
+import { acquireLease, type LeaseRecord } from '../lease/lease';
+import { createLogger, type Logger, type LoggerOptions } from '../log';
+import { parseContext, type InvocationContext } from '../scf/context';
+import { createCkafkaClient } from '../tencent/clients';
+import { describeTopic } from '../tencent/topics';
+import { parseConsumerEvent, type ConsumerEvent } from './event';
+
+export interface ConsumerDeps {
+  env: Record<string, string | undefined>;
+  /** Object storage other than COS (the benchmark's null sink). */
+  store?: (config: Config) => ObjectStore;
+  leaseTtlMs?: number;
+  logDestination?: LoggerOptions['destination'];
+}
+
+export type ConsumerResult =
+  | { status: 'dumped'; topic: string; partition: number; records: number; objects: number; fromOffset: number; toOffset: number; lag: number; stopReason: string }
+  | { status: 'held'; topic: string; partition: number; holder: LeaseRecord['holder']; heldForMs: number };
+
+/** Time kept back from the budget to finish the last object and commit after reading stops. */
+export function reserveMs(timeLimitMs: number): number {
+  if (timeLimitMs < 20_000) return Math.floor(timeLimitMs / 2);
+  return Math.min(60_000, Math.max(10_000, Math.floor(timeLimitMs * 0.15)));
+}
+
+function storeFor(config: Config, deps: ConsumerDeps, logger: Logger): ObjectStore {
+  if (deps.store) return deps.store(config);
+  const cos = createCosClient({ ...config.credentials, endpoint: config.cos.endpoint });
+  return new CosObjectStore(cos, {
+    bucket: config.cos.bucket,
+    region: config.cos.region,
+    onRetry: (operation, key, error, attempt) => logger.warn({ operation, key, error, attempt }, 'COS request failed, retrying'),
+  });
+}
+
+async function topicIdFor(config: Config, event: ConsumerEvent): Promise<string> {
+  const known = event.topicId ?? config.ckafka.topicId;
+  if (known) return known;
+  const client = createCkafkaClient({ credentials: config.credentials, region: config.region, endpoint: config.ckafka.endpoint });
+  return (await describeTopic(client, config.ckafka.instanceId, event.topic)).topicId;
+}
+
+async function abortLeftovers(store: ObjectStore, previous: LeaseRecord | undefined, logger: Logger): Promise<void> {
+  for (const upload of previous?.uploads ?? []) {
+    await store.abortMultipart(upload.key, upload.uploadId).then(
+      () => logger.info({ key: upload.key, uploadId: upload.uploadId }, 'aborted a multipart upload left by a crashed consumer'),
+      (err) => logger.warn({ key: upload.key, err: (err as Error).message }, 'could not abort a leftover multipart upload'),
+    );
+  }
+}
+
+export async function runConsumer(event: unknown, context: unknown, deps: ConsumerDeps): Promise<ConsumerResult> {
+  const startedAt = Date.now();
+  // Everything is validated before anything is read or written.
+  const ctx: InvocationContext = parseContext(context, deps.env);
+  const config = loadConfig(deps.env, 'consumer');
+  const ev = parseConsumerEvent(event, config.kafka.topics);
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: config.secrets,
+    base: { fn: 'consumer', requestId: ctx.requestId, topic: ev.topic, partition: ev.partition },
+    destination: deps.logDestination,
+  });
+  const groupId = config.kafka.groupId ?? ev.groupId ?? ctx.functionName;
+  let summary: DumpSummary | undefined;
+  try {
+    const store = storeFor(config, deps, logger);
+    const layout: Layout = { prefix: config.cos.prefix, instanceId: config.ckafka.instanceId, topicId: await topicIdFor(config, ev) };
+    const taken = await acquireLease({
+      store,
+      folder: leaseFolder(layout, ev.partition),
+      holder: { requestId: ctx.requestId, functionName: ctx.functionName, startedAt: new Date(startedAt).toISOString() },
+      ttlMs: deps.leaseTtlMs,
+      onRenewError: (err) => logger.warn({ err: (err as Error).message }, 'lease renewal failed'),
+    });
+    if (!taken.acquired) {
+      // The holder does the work; a duplicate or overlapping invocation is not an error.
+      logger.info({ summary: true, status: 'held', holder: taken.holder.holder, heldForMs: taken.ageMs, durationMs: Date.now() - startedAt }, 'partition is held by a live consumer; nothing to do');
+      return { status: 'held', topic: ev.topic, partition: ev.partition, holder: taken.holder.holder, heldForMs: taken.ageMs };
+    }
+    const lease = taken.lease;
+    await abortLeftovers(store, taken.previous, logger);
+    const kafka = await KafkaClient.connect({
+      brokers: config.kafka.brokers,
+      clientId: `ckafka-to-cos-${ctx.functionName}`,
+      sasl: config.kafka.sasl,
+      ssl: config.kafka.ssl,
+      retryForMs: Math.min(60_000, ctx.timeLimitMs / 4),
+      onLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
+    });
+    try {
+      const dumper = new PartitionDumper({
+        log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId),
+        store,
+        layout,
+        lease,
+        writer: ctx.requestId,
+        readDeadline: startedAt + ctx.timeLimitMs - reserveMs(ctx.timeLimitMs),
+        settings: {
+          ...config.dump,
+          maxObjectBytes: config.cos.maxObjectBytes,
+          partSizeBytes: config.cos.partSizeBytes,
+          uploadConcurrency: config.cos.uploadConcurrency,
+          storageClass: config.cos.storageClass,
+          fetchMaxBytes: config.kafka.fetchMaxBytes,
+          startPosition: config.kafka.startPosition,
+          onOffsetOutOfRange: config.kafka.onOffsetOutOfRange,
+        },
+        onEvent: (level, message, fields) => logger[level](fields, message),
+      });
+      summary = await dumper.run();
+      await lease.release();
+    } catch (err) {
+      lease.stop();
+      throw err;
+    } finally {
+      await kafka.close().catch(() => {});
+    }
+    const { objects, ...counts } = summary;
+    logger.info(
+      { summary: true, status: 'dumped', ...counts, objects: objects.length, keys: objects.slice(0, 20).map((o) => o.key), durationMs: Date.now() - startedAt },
+      'consumer summary',
+    );
+    return {
+      status: 'dumped',
+      topic: ev.topic,
+      partition: ev.partition,
+      records: summary.records,
+      objects: objects.length,
+      fromOffset: summary.fromOffset,
+      toOffset: summary.toOffset,
+      lag: summary.lag,
+      stopReason: summary.stopReason,
+    };
+  } catch (err) {
+    const e = err as Error & { lostFrom?: number; lostTo?: number };
+    logger.error(
+      {
+        summary: true,
+        status: 'failed',
+        groupId,
+        error: { name: e.name, message: e.message },
+        ...(e.lostFrom !== undefined ? { lostFrom: e.lostFrom, lostTo: (e.lostTo ?? e.lostFrom) - 1, lostCount: (e.lostTo ?? e.lostFrom) - e.lostFrom } : {}),
+        durationMs: Date.now() - startedAt,
+      },
+      'consumer failed',
+    );
+    throw err;
+  }
+}

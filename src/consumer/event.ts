@@ -1,0 +1,33 @@
+// The event the scheduler sends each consumer invocation (also what a user may send by hand).
+import { z } from 'zod';
+
+export const ConsumerEventSchema = z
+  .object({
+    topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name'),
+    partition: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(1_000_000),
+    topicId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka topic id').optional(),
+    groupId: z.string().min(1).max(255).optional(),
+    /** Which scheduler tick sent it, for tracing in logs. */
+    tick: z.string().max(100).optional(),
+  })
+  .strict();
+
+export type ConsumerEvent = z.infer<typeof ConsumerEventSchema>;
+
+export class EventError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`malformed consumer event (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EventError';
+  }
+}
+
+export function parseConsumerEvent(event: unknown, configuredTopics: string[]): ConsumerEvent {
+  const parsed = ConsumerEventSchema.safeParse(event);
+  if (!parsed.success) {
+    throw new EventError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)));
+  }
+  if (!configuredTopics.includes(parsed.data.topic)) {
+    throw new EventError([`topic: "${parsed.data.topic}" is not one of the configured topics (KAFKA_TOPIC=${configuredTopics.join(',')})`]);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,181 @@
+// Streams one object to COS: bytes are copied into fixed-size part buffers; full parts go up while the
+// caller keeps writing; an object smaller than one part becomes a single PUT. Memory is a few part
+// buffers, whatever the object's size.
+import { randomBytes } from 'node:crypto';
+import { Limiter } from '../util/limiter';
+import { ObjectExistsError, type CompletedPart, type ObjectStore, type PutOptions } from './store';
+import { cosErrorCode } from './errors';
+
+export interface UploadResult {
+  key: string;
+  etag: string;
+  bytes: number;
+  parts: number;
+}
+
+/** Reuses part buffers: allocating 8 MiB per part would churn the heap at hundreds of MB/s. */
+export class BufferPool {
+  private free: Buffer[] = [];
+
+  constructor(
+    readonly size: number,
+    private readonly keep: number,
+  ) {}
+
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(this.size);
+  }
+
+  give(buffer: Buffer): void {
+    if (this.free.length < this.keep) this.free.push(buffer);
+  }
+}
+
+export interface ObjectUploadOptions {
+  store: ObjectStore;
+  key: string;
+  pool: BufferPool;
+  /** Part uploads in flight across every object of this consumer. */
+  limiter: Limiter;
+  put: PutOptions;
+  /** Told the multipart upload id as soon as there is one, so an abandoned upload can be found and aborted. */
+  onMultipartStarted?: (uploadId: string) => void;
+}
+
+const WRITER_META = 'writer';
+
+export class ObjectUpload {
+  private current: Buffer;
+  private pos = 0;
+  private nextPart = 1;
+  private uploadId: Promise<string> | undefined;
+  /** Sealed parts still waiting for an upload slot. */
+  private queued = 0;
+  private readonly running = new Set<Promise<void>>();
+  private readonly etags: CompletedPart[] = [];
+  private failure: unknown;
+  private bytesWritten = 0;
+  /** Tells our own earlier attempt apart from another writer when a retried request meets an existing key. */
+  private readonly writer = randomBytes(8).toString('hex');
+
+  constructor(private readonly options: ObjectUploadOptions) {
+    this.current = options.pool.take();
+  }
+
+  get key(): string {
+    return this.options.key;
+  }
+
+  get bytes(): number {
+    return this.bytesWritten;
+  }
+
+  get multipartUploadId(): Promise<string> | undefined {
+    return this.uploadId;
+  }
+
+  append(bytes: Buffer): void {
+    let from = 0;
+    while (from < bytes.length) {
+      const n = Math.min(bytes.length - from, this.current.length - this.pos);
+      bytes.copy(this.current, this.pos, from, from + n);
+      this.pos += n;
+      from += n;
+      if (this.pos === this.current.length) this.sealPart();
+    }
+    this.bytesWritten += bytes.length;
+  }
+
+  appendByte(byte: number): void {
+    this.current[this.pos++] = byte;
+    this.bytesWritten++;
+    if (this.pos === this.current.length) this.sealPart();
+  }
+
+  private sealPart(): void {
+    const part = { partNumber: this.nextPart++, buffer: this.current, length: this.pos };
+    this.current = this.options.pool.take();
+    this.pos = 0;
+    this.queued++;
+    const task = this.uploadPart(part).finally(() => this.running.delete(task));
+    this.running.add(task);
+  }
+
+  private putOptions(): PutOptions {
+    return { ...this.options.put, metadata: { ...this.options.put.metadata, [WRITER_META]: this.writer } };
+  }
+
+  private async uploadPart(part: { partNumber: number; buffer: Buffer; length: number }): Promise<void> {
+    await this.options.limiter.acquire();
+    this.queued--;
+    try {
+      if (this.failure !== undefined) return;
+      this.uploadId ??= this.options.store.initMultipart(this.key, this.putOptions()).then((id) => {
+        this.options.onMultipartStarted?.(id);
+        return id;
+      });
+      const etag = await this.options.store.uploadPart(this.key, await this.uploadId, part.partNumber, part.buffer.subarray(0, part.length));
+      this.etags.push({ partNumber: part.partNumber, etag });
+      this.options.pool.give(part.buffer);
+    } catch (err) {
+      this.failure ??= err;
+    } finally {
+      this.options.limiter.release();
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Waits until every sealed part has a slot: the caller's cue to write more. */
+  async drain(): Promise<void> {
+    while (this.queued > 0 && this.failure === undefined) await Promise.race(this.running);
+    this.throwIfFailed();
+  }
+
+  private async settle(): Promise<void> {
+    await Promise.all(this.running);
+  }
+
+  /**
+   * Writes the object. With `forbidOverwrite`, an existing key raises ObjectExistsError, unless the object
+   * there is this upload's own (a retried request whose first attempt did land).
+   */
+  async finish(metadata: Record<string, string> = {}): Promise<UploadResult> {
+    const put = { ...this.options.put, metadata: { ...this.options.put.metadata, ...metadata } };
+    try {
+      if (this.nextPart === 1) {
+        const body = this.current.subarray(0, this.pos);
+        const { etag } = await this.options.store.putObject(this.key, body, { ...put, metadata: { ...put.metadata, [WRITER_META]: this.writer } });
+        return { key: this.key, etag, bytes: this.bytesWritten, parts: 1 };
+      }
+      if (this.pos > 0) this.sealPart();
+      await this.settle();
+      this.throwIfFailed();
+      const uploadId = await this.uploadId!;
+      const parts = [...this.etags].sort((a, b) => a.partNumber - b.partNumber);
+      const { etag } = await this.options.store.completeMultipart(this.key, uploadId, parts, { forbidOverwrite: put.forbidOverwrite });
+      return { key: this.key, etag, bytes: this.bytesWritten, parts: parts.length };
+    } catch (err) {
+      if (err instanceof ObjectExistsError || cosErrorCode(err) === 'NoSuchUpload') {
+        const existing = await this.options.store.headObject(this.key);
+        if (existing?.metadata[WRITER_META] === this.writer) return { key: this.key, etag: existing.etag, bytes: this.bytesWritten, parts: this.etags.length || 1 };
+        if (existing) throw new ObjectExistsError(this.key);
+      }
+      throw err;
+    } finally {
+      this.options.pool.give(this.current);
+    }
+  }
+
+  /** Gives up the object: pending parts are dropped and a started multipart upload is aborted. */
+  async abort(): Promise<void> {
+    this.failure ??= new Error('upload aborted');
+    await this.settle();
+    if (this.uploadId) {
+      const id = await this.uploadId.catch(() => undefined);
+      if (id) await this.options.store.abortMultipart(this.key, id);
+    }
+  }
+}

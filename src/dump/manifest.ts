@@ -1,0 +1,63 @@
+// A manifest per data object, under the bookkeeping prefix, named by the object's start offset. It is the
+// object's audit record (offset range, counts, sizes) and the plan a retry must follow: it is written,
+// create-if-absent, before the data object is completed, so any later writer of the same start offset
+// either finds the same plan or learns that it lost.
+import { z } from 'zod';
+
+export const ManifestSchema = z.object({
+  version: z.literal(1),
+  /** Data object key, or null for a range that held no data (only tombstones, markers or aborted records). */
+  key: z.string().nullable(),
+  topic: z.string(),
+  instanceId: z.string(),
+  topicId: z.string(),
+  partition: z.number().int().nonnegative(),
+  /** First offset of the range the object covers. */
+  startOffset: z.number().int().nonnegative(),
+  /** First offset after the range: the next object's start and the offset committed after it. */
+  nextOffset: z.number().int().nonnegative(),
+  records: z.number().int().nonnegative(),
+  firstRecordOffset: z.number().int().nullable(),
+  lastRecordOffset: z.number().int().nullable(),
+  tombstones: z.number().int().nonnegative(),
+  invalidUtf8: z.number().int().nonnegative(),
+  /** Offsets in the range that carried no record to write: transaction markers, aborted or compacted records. */
+  skippedOffsets: z.number().int().nonnegative(),
+  /** Offsets in the range that retention deleted before they were read (only with ON_OFFSET_OUT_OF_RANGE=earliest). */
+  lostOffsets: z.number().int().nonnegative().default(0),
+  /** Bytes stored in COS. */
+  bytes: z.number().int().nonnegative(),
+  /** Bytes before compression. */
+  contentBytes: z.number().int().nonnegative(),
+  format: z.enum(['lines', 'jsonl']),
+  compression: z.enum(['none', 'gzip']),
+  windowStartMs: z.number().int().nullable(),
+  firstTimestamp: z.number().int().nullable(),
+  lastTimestamp: z.number().int().nullable(),
+  createdAt: z.string(),
+  writer: z.string(),
+});
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export function encodeManifest(manifest: Manifest): Buffer {
+  return Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+}
+
+export function decodeManifest(body: Buffer, key: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new Error(`manifest ${key} is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`manifest ${key} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (parsed.data.nextOffset <= parsed.data.startOffset) throw new Error(`manifest ${key} covers no offsets (${parsed.data.startOffset}..${parsed.data.nextOffset})`);
+  return parsed.data;
+}
+
+/** Two manifests describe the same plan when they cover the same range with the same object. */
+export function samePlan(a: Manifest, b: Manifest): boolean {
+  return a.key === b.key && a.startOffset === b.startOffset && a.nextOffset === b.nextOffset && a.records === b.records;
+}

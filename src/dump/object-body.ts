@@ -1,0 +1,151 @@
+// The bytes of one object on their way to COS: plain, or gzip. Rotation asks each body for an upper
+// bound of the stored size, because the size limit applies to what COS stores.
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { BufferPool, ObjectUpload, UploadResult } from '../cos/object-upload';
+import type { ByteSink } from './format';
+
+const gzip = promisify(gzipCallback);
+
+export interface ObjectBody extends ByteSink {
+  /** Upper bound of the stored size if `extra` more bytes were appended now. */
+  storedBound(extra: number): number;
+  /** Bytes appended (before compression). */
+  readonly inputBytes: number;
+  drain(): Promise<void>;
+  /** Ends the input and returns the exact number of bytes the object will store. */
+  seal(): Promise<number>;
+  finish(metadata: Record<string, string>): Promise<UploadResult>;
+  abort(): Promise<void>;
+}
+
+export class PlainBody implements ObjectBody {
+  constructor(private readonly upload: ObjectUpload) {}
+
+  get inputBytes(): number {
+    return this.upload.bytes;
+  }
+
+  append(bytes: Buffer): void {
+    this.upload.append(bytes);
+  }
+
+  appendByte(byte: number): void {
+    this.upload.appendByte(byte);
+  }
+
+  storedBound(extra: number): number {
+    return this.upload.bytes + extra;
+  }
+
+  drain(): Promise<void> {
+    return this.upload.drain();
+  }
+
+  async seal(): Promise<number> {
+    return this.upload.bytes;
+  }
+
+  finish(metadata: Record<string, string>): Promise<UploadResult> {
+    return this.upload.finish(metadata);
+  }
+
+  abort(): Promise<void> {
+    return this.upload.abort();
+  }
+}
+
+/** zlib's deflateBound for default settings plus the gzip header and trailer. */
+export function gzipBound(n: number): number {
+  return n + (n >>> 12) + (n >>> 14) + (n >>> 25) + 13 + 18;
+}
+
+/**
+ * gzip as a series of members, one per part-sized chunk of input: a concatenation of gzip members is
+ * itself a valid gzip file (RFC 1952, read by gunzip, Java, Python, Spark). Each member's exact size is
+ * known when it is done, which keeps the size bound tight, and members compress on libuv's thread pool
+ * while the consumer goes on reading.
+ */
+export class GzipBody implements ObjectBody {
+  private pending: Buffer;
+  private pos = 0;
+  private input = 0;
+  /** Members compressing, in order, with the input size each was given. */
+  private readonly compressing: Array<{ done: Promise<Buffer>; inputLength: number }> = [];
+  private appending: Promise<void> = Promise.resolve();
+  private sealed = false;
+
+  constructor(
+    private readonly upload: ObjectUpload,
+    private readonly pool: BufferPool,
+    private readonly maxCompressing = 2,
+  ) {
+    this.pending = pool.take();
+  }
+
+  get inputBytes(): number {
+    return this.input;
+  }
+
+  append(bytes: Buffer): void {
+    let from = 0;
+    while (from < bytes.length) {
+      const n = Math.min(bytes.length - from, this.pending.length - this.pos);
+      bytes.copy(this.pending, this.pos, from, from + n);
+      this.pos += n;
+      from += n;
+      if (this.pos === this.pending.length) this.sealMember();
+    }
+    this.input += bytes.length;
+  }
+
+  appendByte(byte: number): void {
+    this.pending[this.pos++] = byte;
+    this.input++;
+    if (this.pos === this.pending.length) this.sealMember();
+  }
+
+  private sealMember(): void {
+    const chunk = this.pending;
+    const length = this.pos;
+    this.pending = this.pool.take();
+    this.pos = 0;
+    const done = gzip(chunk.subarray(0, length)).finally(() => this.pool.give(chunk));
+    const member = { done, inputLength: length };
+    this.compressing.push(member);
+    this.appending = this.appending.then(async () => {
+      const compressed = await done;
+      this.upload.append(compressed);
+      this.compressing.splice(this.compressing.indexOf(member), 1);
+    });
+  }
+
+  storedBound(extra: number): number {
+    let bound = this.upload.bytes + gzipBound(this.pos + extra);
+    for (const member of this.compressing) bound += gzipBound(member.inputLength);
+    return bound;
+  }
+
+  async drain(): Promise<void> {
+    while (this.compressing.length > this.maxCompressing) await this.compressing[0]!.done.then(() => this.appending);
+    await this.upload.drain();
+  }
+
+  async seal(): Promise<number> {
+    if (!this.sealed && (this.pos > 0 || this.input === 0)) this.sealMember();
+    this.sealed = true;
+    await this.appending;
+    return this.upload.bytes;
+  }
+
+  async finish(metadata: Record<string, string>): Promise<UploadResult> {
+    await this.seal();
+    this.pool.give(this.pending);
+    return this.upload.finish(metadata);
+  }
+
+  async abort(): Promise<void> {
+    await this.appending.catch(() => {});
+    await this.upload.abort();
+  }
+}

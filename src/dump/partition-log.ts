@@ -1,0 +1,46 @@
+// The one Kafka partition a consumer dumps, with its group's committed offset: all the dump asks of Kafka.
+import { EARLIEST, LATEST, type CommittedOffset, type KafkaClient } from '../kafka/client';
+import type { FetchedPartition } from '../kafka/fetch-response';
+
+export interface PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  readonly groupId: string;
+  committed(): Promise<CommittedOffset | undefined>;
+  commit(offset: number, metadata: string): Promise<void>;
+  /** Offset of the first record at or after a timestamp, or of the log's start or end. */
+  offsetFor(position: 'earliest' | 'latest' | number): Promise<number>;
+  fetch(offset: number, maxBytes: number, maxWaitMs: number): Promise<FetchedPartition>;
+}
+
+export function kafkaPartitionLog(client: KafkaClient, topic: string, partition: number, groupId: string): PartitionLog {
+  return {
+    topic,
+    partition,
+    groupId,
+    committed: () => client.committedOffset(groupId, topic, partition),
+    commit: (offset, metadata) => client.commitOffset(groupId, topic, partition, offset, metadata),
+    offsetFor: (position) => client.listOffset(topic, partition, position === 'earliest' ? EARLIEST : position === 'latest' ? LATEST : position),
+    fetch: (offset, maxBytes, maxWaitMs) => client.fetch(topic, partition, offset, maxBytes, maxWaitMs),
+  };
+}
+
+/** What the consumer stores with each commit: the window of the last object, so windows never go back. */
+export interface CommitMetadata {
+  window?: number;
+}
+
+export function encodeCommitMetadata(metadata: CommitMetadata): string {
+  return JSON.stringify({ v: 1, w: metadata.window });
+}
+
+export function decodeCommitMetadata(raw: string | null | undefined): CommitMetadata {
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as { v?: number; w?: unknown };
+    return parsed.v === 1 && typeof parsed.w === 'number' && Number.isSafeInteger(parsed.w) ? { window: parsed.w } : {};
+  } catch {
+    // Offsets committed by another tool carry other metadata; it says nothing about windows.
+    return {};
+  }
+}

@@ -1,0 +1,185 @@
+// A per-partition lease in COS, so that two live consumers of one partition never interleave.
+//
+// COS has no compare-and-swap, only create-if-absent (`x-cos-forbid-overwrite`). So each acquisition
+// creates a new epoch object `{folder}{epoch}`; exactly one contender can create a given epoch. The holder
+// renews by rewriting its own epoch object (nobody else writes that key). A contender judges the newest
+// epoch free when it is released or when COS's own clock says it was last written more than `ttlMs` ago
+// (the `Date` and `Last-Modified` of one answer: no clocks of two machines are compared). The holder
+// checks before every irreversible step that no newer epoch exists and that its last renewal is recent.
+import { padOffset } from '../dump/keys';
+import { ObjectExistsError, listAll, type ObjectStore } from '../cos/store';
+
+export interface LeaseHolder {
+  requestId: string;
+  functionName: string;
+  startedAt: string;
+}
+
+export interface LeaseRecord {
+  epoch: number;
+  holder: LeaseHolder;
+  acquiredAt: string;
+  renewedAt: string;
+  released: boolean;
+  /** Multipart uploads in progress, so a successor can abort what a crashed holder left behind. */
+  uploads: Array<{ key: string; uploadId: string }>;
+}
+
+export interface LeaseOptions {
+  store: ObjectStore;
+  folder: string;
+  holder: LeaseHolder;
+  ttlMs?: number;
+  renewEveryMs?: number;
+  onRenewError?: (err: unknown) => void;
+}
+
+export const DEFAULT_LEASE_TTL_MS = 30_000;
+/** A holder stops acting this long before its lease could be judged expired. */
+const SAFETY_MS = 5_000;
+
+export class LeaseLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export type AcquireResult =
+  | { acquired: true; lease: Lease; previous?: LeaseRecord }
+  | { acquired: false; holder: LeaseRecord; ageMs: number };
+
+function parseRecord(body: Buffer, key: string): LeaseRecord {
+  try {
+    const record = JSON.parse(body.toString('utf8')) as LeaseRecord;
+    if (typeof record.epoch !== 'number' || typeof record.holder !== 'object') throw new Error('missing fields');
+    return { ...record, uploads: Array.isArray(record.uploads) ? record.uploads : [] };
+  } catch (err) {
+    throw new Error(`lease object ${key} is not a lease record: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function epochOf(key: string, folder: string): number | undefined {
+  const name = key.slice(folder.length);
+  return /^\d+$/.test(name) ? Number(name) : undefined;
+}
+
+async function epochKeys(store: ObjectStore, folder: string): Promise<Array<{ key: string; epoch: number }>> {
+  const keys: Array<{ key: string; epoch: number }> = [];
+  for await (const object of listAll(store, folder)) {
+    const epoch = epochOf(object.key, folder);
+    if (epoch !== undefined) keys.push({ key: object.key, epoch });
+  }
+  return keys.sort((a, b) => a.epoch - b.epoch);
+}
+
+export class Lease {
+  private timer: NodeJS.Timeout | undefined;
+  private renewing: Promise<void> | undefined;
+  /** When the last successful write of our record was sent: COS stamps it no earlier than this. */
+  private confirmedAt: number;
+  private uploads: LeaseRecord['uploads'] = [];
+  private released = false;
+
+  constructor(
+    private readonly options: LeaseOptions,
+    readonly epoch: number,
+    private readonly record: LeaseRecord,
+    sentAt: number,
+  ) {
+    this.confirmedAt = sentAt;
+  }
+
+  get key(): string {
+    return `${this.options.folder}${padOffset(this.epoch)}`;
+  }
+
+  private get ttlMs(): number {
+    return this.options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  }
+
+  startRenewing(): void {
+    const every = this.options.renewEveryMs ?? Math.floor(this.ttlMs / 3);
+    this.timer = setInterval(() => void this.renew().catch((err) => this.options.onRenewError?.(err)), every);
+    this.timer.unref();
+  }
+
+  private async write(released: boolean): Promise<void> {
+    const sentAt = Date.now();
+    const body: LeaseRecord = { ...this.record, renewedAt: new Date(sentAt).toISOString(), released, uploads: this.uploads };
+    await this.options.store.putObject(this.key, Buffer.from(JSON.stringify(body)), { contentType: 'application/json' });
+    this.confirmedAt = sentAt;
+  }
+
+  async renew(): Promise<void> {
+    if (this.released) return;
+    this.renewing ??= this.write(false).finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  /** Records the multipart uploads in progress with the next renewal. */
+  trackUploads(uploads: LeaseRecord['uploads']): void {
+    this.uploads = uploads;
+  }
+
+  /** Throws LeaseLostError unless this lease is certainly still ours. Call before every irreversible step. */
+  async assertHeld(): Promise<void> {
+    const age = Date.now() - this.confirmedAt;
+    if (age > this.ttlMs - SAFETY_MS) {
+      await this.renew().catch(() => {});
+      if (Date.now() - this.confirmedAt > this.ttlMs - SAFETY_MS) {
+        throw new LeaseLostError(`lease ${this.key} not renewed for ${Date.now() - this.confirmedAt} ms; stopping before another consumer takes over`);
+      }
+    }
+    const newer = await this.options.store.listObjects(this.options.folder, { marker: this.key, maxKeys: 1 });
+    const taken = newer.objects.find((o) => epochOf(o.key, this.options.folder) !== undefined);
+    if (taken) throw new LeaseLostError(`lease ${this.key} was taken over (${taken.key} exists)`);
+  }
+
+  async release(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.renewing?.catch(() => {});
+    if (this.released) return;
+    this.released = true;
+    await this.write(true);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.released = true;
+  }
+}
+
+/** Tries to take the partition's lease. A live holder is reported, not waited for. */
+export async function acquireLease(options: LeaseOptions): Promise<AcquireResult> {
+  const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const epochs = await epochKeys(options.store, options.folder);
+    const latest = epochs[epochs.length - 1];
+    let previous: LeaseRecord | undefined;
+    if (latest) {
+      const stored = await options.store.getObject(latest.key);
+      if (!stored) continue; // deleted under us by a newer holder's clean-up: look again
+      previous = parseRecord(stored.body, latest.key);
+      const ageMs = stored.serverTime.getTime() - stored.lastModified.getTime();
+      if (!previous.released && ageMs <= ttlMs) return { acquired: false, holder: previous, ageMs };
+    }
+    const epoch = (latest?.epoch ?? 0) + 1;
+    const now = new Date();
+    const record: LeaseRecord = { epoch, holder: options.holder, acquiredAt: now.toISOString(), renewedAt: now.toISOString(), released: false, uploads: [] };
+    const key = `${options.folder}${padOffset(epoch)}`;
+    const sentAt = Date.now();
+    try {
+      await options.store.putObject(key, Buffer.from(JSON.stringify(record)), { forbidOverwrite: true, contentType: 'application/json' });
+    } catch (err) {
+      if (err instanceof ObjectExistsError) continue; // another contender won this epoch: see who
+      throw err;
+    }
+    // Older epochs are history now; the newest one before ours stays so a zombie sees it was superseded.
+    for (const old of epochs.slice(0, -1)) await options.store.deleteObject(old.key).catch(() => {});
+    const lease = new Lease(options, epoch, record, sentAt);
+    lease.startRenewing();
+    return { acquired: true, lease, previous };
+  }
+  throw new Error(`could not settle the lease in ${options.folder} after 5 attempts (heavy contention)`);
+}

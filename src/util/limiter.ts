@@ -1,0 +1,28 @@
+// Counts work in flight and lets callers wait for room; shared by all uploads of one consumer so that
+// memory stays bounded however many objects are finishing at once.
+
+export class Limiter {
+  private active = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly limit: number) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  tryAcquire(): boolean {
+    if (this.active >= this.limit) return false;
+    this.active++;
+    return true;
+  }
+
+  async acquire(): Promise<void> {
+    while (!this.tryAcquire()) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    this.active--;
+    this.waiters.shift()?.();
+  }
+}

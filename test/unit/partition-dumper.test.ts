@@ -1,0 +1,264 @@
+// The dump logic over an in-memory log and store: rotation, framing, manifests, commits and recovery.
+// (The same guarantees are proven end to end against real Kafka and the COS server in test/e2e.)
+import { gunzipSync } from 'node:zlib';
+import { MemoryObjectStore } from '../../src/cos/memory-store';
+import { leaseFolder, manifestKey, BOOKKEEPING_SEGMENT } from '../../src/dump/keys';
+import { decodeManifest } from '../../src/dump/manifest';
+import { PartitionDumper, type DumpSettings } from '../../src/dump/partition-dumper';
+import { acquireLease } from '../../src/lease/lease';
+import { expectSameBytes } from '../support/bytes';
+import { FakeLog, type FakeRecord } from '../support/fake-log';
+
+const MiB = 1024 * 1024;
+const T0 = Date.UTC(2026, 0, 1, 10, 0);
+const NOW = Date.UTC(2026, 0, 2);
+const layout = { prefix: 'dump/', instanceId: 'ckafka-test', topicId: 'topic-test' };
+const settings: DumpSettings = {
+  format: 'lines',
+  compression: 'none',
+  windowMinutes: 5,
+  windowGraceSeconds: 30,
+  flushOpenWindow: false,
+  maxObjectBytes: 524288000,
+  partSizeBytes: MiB,
+  uploadConcurrency: 2,
+  storageClass: 'STANDARD',
+  fetchMaxBytes: 64 * 1024,
+  startPosition: 'earliest',
+  onOffsetOutOfRange: 'fail',
+};
+
+async function dump(log: FakeLog, store: MemoryObjectStore, overrides: Partial<DumpSettings> = {}, now = NOW, readDeadline = Infinity) {
+  const taken = await acquireLease({ store, folder: leaseFolder(layout, log.partition), holder: { requestId: 'test', functionName: 'consumer', startedAt: '' } });
+  if (!taken.acquired) throw new Error('lease held');
+  const summary = await new PartitionDumper({ log, store, layout, lease: taken.lease, settings: { ...settings, ...overrides }, readDeadline, writer: 'test', now: () => now }).run();
+  await taken.lease.release();
+  return summary;
+}
+
+function dataKeys(store: MemoryObjectStore): string[] {
+  return [...store.objects.keys()].filter((k) => !k.includes(BOOKKEEPING_SEGMENT)).sort();
+}
+
+function dumped(store: MemoryObjectStore, gzip = false): Buffer {
+  return Buffer.concat(dataKeys(store).map((k) => (gzip ? gunzipSync(store.objects.get(k)!.body) : store.objects.get(k)!.body)));
+}
+
+function manifests(store: MemoryObjectStore) {
+  return [...store.objects.keys()]
+    .filter((k) => k.includes('/manifests/'))
+    .sort()
+    .map((k) => decodeManifest(store.objects.get(k)!.body, k));
+}
+
+function lines(values: Array<string | Buffer>): Buffer {
+  return Buffer.concat(values.map((v) => Buffer.concat([Buffer.from(v), Buffer.from('\n')])));
+}
+
+async function fill(log: FakeLog, count: number, size: number, stepMs = 1000, batch = 50): Promise<string[]> {
+  const values: string[] = [];
+  for (let i = 0; i < count; i += batch) {
+    const records: FakeRecord[] = [];
+    for (let j = i; j < Math.min(count, i + batch); j++) {
+      const value = `${j}:`.padEnd(size, String.fromCharCode(97 + (j % 26)));
+      values.push(value);
+      records.push({ value, timestamp: T0 + j * stepMs });
+    }
+    await log.append(records);
+  }
+  return values;
+}
+
+describe('PartitionDumper', () => {
+  it('writes every value as a line, in offset order, and commits the end', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 200, 100);
+    const summary = await dump(log, store);
+    expectSameBytes(dumped(store), lines(values));
+    expect(summary).toMatchObject({ records: 200, fromOffset: 0, toOffset: 200, lag: 0, stopReason: 'caught-up' });
+    expect(log.committedOffset?.offset).toBe(200);
+  });
+
+  it('splits at the size limit without losing or repeating a byte, and uses several parts', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 3000, 1000, 10);
+    const max = 2.5 * MiB;
+    const summary = await dump(log, store, { maxObjectBytes: max });
+    expectSameBytes(dumped(store), lines(values));
+    const keys = dataKeys(store);
+    expect(keys.length).toBe(2);
+    for (const key of keys) expect(store.objects.get(key)!.size).toBeLessThanOrEqual(max);
+    expect(summary.objects.map((o) => o.records).reduce((a, b) => a + b)).toBe(3000);
+    const chain = manifests(store);
+    expect(chain.map((m) => [m.startOffset, m.nextOffset])).toEqual([
+      [0, chain[0]!.nextOffset],
+      [chain[0]!.nextOffset, 3000],
+    ]);
+  });
+
+  it('starts a new object at each window and files it under that window', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 30, 20, 30_000, 7); // 15 minutes of records: three windows
+    await dump(log, store);
+    const keys = dataKeys(store);
+    expect(keys.map((k) => k.split('/').pop())).toEqual([`${T0}_0_00000000000000000000.txt`, `${T0 + 300_000}_0_00000000000000000010.txt`, `${T0 + 600_000}_0_00000000000000000020.txt`]);
+    expect(keys[0]!.startsWith('dump/ckafka-test/topic-test/2026-01-01/')).toBe(true);
+    expectSameBytes(dumped(store), lines(values));
+  });
+
+  it('leaves records of a window that is still open for a later invocation', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 30, 20, 30_000, 7);
+    const duringThirdWindow = T0 + 12 * 60_000;
+    const first = await dump(log, store, {}, duringThirdWindow);
+    expect(first).toMatchObject({ toOffset: 20, stopReason: 'open-window', lag: 10 });
+    expectSameBytes(dumped(store), lines(values.slice(0, 20)));
+    await dump(log, store);
+    expectSameBytes(dumped(store), lines(values));
+  });
+
+  it('flushes the open window when told to', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 30, 20, 30_000, 7);
+    await dump(log, store, { flushOpenWindow: true }, T0 + 12 * 60_000);
+    expectSameBytes(dumped(store), lines(values));
+  });
+
+  it('skips and counts tombstones, writes other bytes as they are, and keeps the chain contiguous', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const invalid = Buffer.from([0xc3, 0x28, 0xff]);
+    await log.append([
+      { value: 'a', timestamp: T0 },
+      { value: null, timestamp: T0 },
+      { value: invalid, timestamp: T0 },
+      { value: '', timestamp: T0 },
+    ]);
+    await log.append([{ value: null, timestamp: T0 }]);
+    const summary = await dump(log, store);
+    expectSameBytes(dumped(store), Buffer.concat([Buffer.from('a\n'), invalid, Buffer.from('\n\n')]));
+    expect(summary).toMatchObject({ records: 3, tombstones: 2, invalidUtf8: 1, toOffset: 5 });
+    expect(manifests(store).map((m) => [m.startOffset, m.nextOffset, m.records, m.tombstones, m.key === null])).toEqual([[0, 5, 3, 2, false]]);
+  });
+
+  it('records a range of tombstones only as a manifest without data', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    await log.append([{ value: 'x', timestamp: T0 }]);
+    await dump(log, store);
+    await log.append([
+      { value: null, timestamp: T0 + 1 },
+      { value: null, timestamp: T0 + 2 },
+    ]);
+    const summary = await dump(log, store);
+    expect(summary).toMatchObject({ emptyRanges: 1, toOffset: 3, lag: 0 });
+    expect(manifests(store).map((m) => [m.startOffset, m.nextOffset, m.key === null, m.tombstones])).toEqual([
+      [0, 1, false, 0],
+      [1, 3, true, 2],
+    ]);
+  });
+
+  it('writes jsonl with keys, headers and base64 for binary bytes', async () => {
+    const log = new FakeLog('events', 4);
+    const store = new MemoryObjectStore();
+    await log.append([
+      { key: 'k', value: 'v', timestamp: T0, headers: { h: 'x' } },
+      { key: Buffer.from([0xff]), value: Buffer.from([0x00, 0xfe]), timestamp: T0 + 1 },
+      { value: null, timestamp: T0 + 2 },
+    ]);
+    await dump(log, store, { format: 'jsonl' });
+    expect(dataKeys(store)[0]!.endsWith('.jsonl')).toBe(true);
+    expect(
+      dumped(store)
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { partition: 4, offset: 0, timestamp: T0, key: 'k', headers: [{ key: 'h', value: 'x' }], value: 'v' },
+      { partition: 4, offset: 1, timestamp: T0 + 1, key: '/w==', keyEncoding: 'base64', headers: [], value: 'AP4=', valueEncoding: 'base64' },
+      { partition: 4, offset: 2, timestamp: T0 + 2, key: null, headers: [], value: null },
+    ]);
+  });
+
+  it('compresses with gzip within the stored-size limit', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 4000, 1000, 10);
+    const max = 3 * MiB;
+    await dump(log, store, { compression: 'gzip', maxObjectBytes: max });
+    expect(dataKeys(store).every((k) => k.endsWith('.txt.gz'))).toBe(true);
+    expectSameBytes(dumped(store, true), lines(values));
+    for (const m of manifests(store)) expect(m.bytes).toBeLessThanOrEqual(max);
+  });
+
+  it('adopts objects an earlier invocation stored but did not commit, writing nothing twice', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 100, 10);
+    await dump(log, store);
+    log.committedOffset = undefined; // as if the commit never happened
+    log.commits = [];
+    const before = [...store.objects.keys()].filter((k) => !k.includes('/leases/')).sort();
+    const summary = await dump(log, store);
+    expect(summary).toMatchObject({ adopted: 1, records: 0, toOffset: 100 });
+    expect([...store.objects.keys()].filter((k) => !k.includes('/leases/')).sort()).toEqual(before);
+    expect(log.commits).toEqual([100]);
+    expectSameBytes(dumped(store), lines(values));
+  });
+
+  it('finishes exactly the object a crashed invocation planned', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 100, 10);
+    await dump(log, store, { maxObjectBytes: 500 });
+    const plannedKey = manifests(store)[1]!.key!;
+    store.objects.delete(plannedKey); // manifest stored, data never completed
+    log.committedOffset = { offset: manifests(store)[1]!.startOffset, metadata: null };
+    const summary = await dump(log, store, { maxObjectBytes: 10_000_000 });
+    expect(store.objects.has(plannedKey)).toBe(true);
+    expect(summary.objects[0]!.key).toBe(plannedKey);
+    expectSameBytes(dumped(store), lines(values));
+  });
+
+  it('fails, naming the lost range, when retention deleted unread records', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    await fill(log, 50, 10);
+    log.committedOffset = { offset: 10, metadata: null };
+    log.logStart = 30;
+    await expect(dump(log, store)).rejects.toThrow(/offsets 10\.\.29 \(20 records\) were deleted by retention/);
+    expect(dataKeys(store)).toEqual([]);
+    expect(log.commits).toEqual([]);
+  });
+
+  it('records the loss and goes on when told to', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 50, 10);
+    log.committedOffset = { offset: 10, metadata: null };
+    log.logStart = 30;
+    const summary = await dump(log, store, { onOffsetOutOfRange: 'earliest' });
+    expect(summary.lost).toEqual({ from: 10, to: 30 });
+    expectSameBytes(dumped(store), lines(values.slice(30)));
+    expect(manifests(store).map((m) => [m.startOffset, m.nextOffset, m.lostOffsets])).toEqual([
+      [10, 30, 20],
+      [30, 50, 0],
+    ]);
+  });
+
+  it('stops reading at the deadline and commits what it wrote', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    await fill(log, 100, 10);
+    const summary = await dump(log, store, {}, NOW, 0);
+    expect(summary).toMatchObject({ stopReason: 'deadline', toOffset: 0, lag: 100 });
+    expect(store.objects.has(manifestKey(layout, 0, 0))).toBe(false);
+    expect(dataKeys(store)).toEqual([]);
+  });
+});
