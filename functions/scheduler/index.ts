@@ -1,3 +1,4 @@
-export const main_handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+// SCF entry point of the scheduler (timer trigger). All logic lives in src/scheduler.
+import { runScheduler } from '../../src/scheduler/scheduler';
+
+export const main_handler = async (event: unknown, context: unknown) => runScheduler(event, context, { env: process.env });

@@ -113,7 +113,7 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
           uploadConcurrency: config.cos.uploadConcurrency,
           storageClass: config.cos.storageClass,
           fetchMaxBytes: config.kafka.fetchMaxBytes,
-          startPosition: config.kafka.startPosition,
+          startPosition: ev.startFrom ?? config.kafka.startPosition,
           onOffsetOutOfRange: config.kafka.onOffsetOutOfRange,
         },
         onEvent: (level, message, fields) => logger[level](fields, message),

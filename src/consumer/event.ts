@@ -7,6 +7,8 @@ export const ConsumerEventSchema = z
     partition: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(1_000_000),
     topicId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka topic id').optional(),
     groupId: z.string().min(1).max(255).optional(),
+    /** Set by the scheduler for a partition added after the dump began: dump it from its first record. */
+    startFrom: z.literal('earliest').optional(),
     /** Which scheduler tick sent it, for tracing in logs. */
     tick: z.string().max(100).optional(),
   })

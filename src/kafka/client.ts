@@ -140,6 +140,39 @@ export class KafkaClient {
     });
   }
 
+  /** Log end offsets of many partitions, one ListOffsets request per leader. */
+  async endOffsets(topic: string, partitions: number[]): Promise<Map<number, number>> {
+    return this.retrying(`list end offsets of ${topic}`, async () => {
+      await this.cluster.addMultipleTargetTopics([topic]);
+      const byLeader = this.cluster.findLeaderForPartitions(topic, partitions);
+      const result = new Map<number, number>();
+      await Promise.all(
+        Object.entries(byLeader).map(async ([nodeId, ids]) => {
+          const broker = await this.cluster.findBroker({ nodeId });
+          const answer = await broker.listOffsets({ replicaId: -1, isolationLevel: READ_COMMITTED, topics: [{ topic, partitions: ids.map((partition) => ({ partition, timestamp: LATEST })) }] });
+          for (const entry of answer.responses[0]?.partitions ?? []) result.set(entry.partition, Number(entry.offset));
+        }),
+      );
+      const missing = partitions.filter((p) => !result.has(p));
+      if (missing.length > 0) throw new KafkaError(`no end offset for ${topic} partitions ${missing.join(',')}`, undefined, true);
+      return result;
+    });
+  }
+
+  /** Committed offsets of many partitions in one OffsetFetch; partitions without one are absent. */
+  async committedOffsets(groupId: string, topic: string, partitions: number[]): Promise<Map<number, CommittedOffset>> {
+    return this.retrying(`read the committed offsets of group ${groupId}`, async () => {
+      const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+      const answer = await coordinator.offsetFetch({ groupId, topics: [{ topic, partitions: partitions.map((partition) => ({ partition })) }] });
+      const result = new Map<number, CommittedOffset>();
+      for (const entry of answer.responses[0]?.partitions ?? []) {
+        const offset = Number(entry.offset);
+        if (offset >= 0) result.set(entry.partition, { offset, metadata: entry.metadata });
+      }
+      return result;
+    });
+  }
+
   async committedOffset(groupId: string, topic: string, partition: number): Promise<CommittedOffset | undefined> {
     return this.retrying(`read the committed offset of group ${groupId}`, async () => {
       const coordinator = await this.cluster.findGroupCoordinator({ groupId });

@@ -19,6 +19,7 @@ export function isThrottling(err: unknown): boolean {
 
 export function isRetriableTencentError(err: unknown): boolean {
   const code = tencentErrorCode(err);
+  if (code === 'InvalidResponse') return true;
   if (RETRIABLE.test(code)) return true;
   // The SDK reports network failures without a code of its own.
   return code === 'Unknown' && /ECONNRESET|ETIMEDOUT|ECONNREFUSED|socket hang up|network|fetch failed/i.test((err as Error)?.message ?? '');
