@@ -3,9 +3,8 @@
 import { BufferPool, ObjectUpload } from '../cos/object-upload';
 import { ObjectExistsError, type ObjectStore } from '../cos/store';
 import type { Lease } from '../lease/lease';
-import { KafkaError, KafkaErrorCode } from '../kafka/errors';
-import { decodeRecordSet, type KafkaRecord } from '../kafka/record-batch';
-import { AbortedTransactionFilter } from '../kafka/transactions';
+import { OffsetOutOfRangeError, readPartition } from '../kafka/partition-reader';
+import type { KafkaRecord } from '../kafka/record-batch';
 import { Limiter } from '../util/limiter';
 import { createFormat, SKIPPED, type FormatCounts, type RecordFormat } from './format';
 import { dataObjectKey, extensionFor, manifestKey, startMarkerKey, type Layout } from './keys';
@@ -199,52 +198,39 @@ export class PartitionDumper {
 
   private async readAndWrite(logEnd: number): Promise<void> {
     const { log, settings } = this.options;
+    const target = Math.max(logEnd, this.plan?.nextOffset ?? 0);
     for (;;) {
-      const target = Math.max(logEnd, this.plan?.nextOffset ?? 0);
-      if (this.position >= target) return;
-      if (this.now() > this.options.readDeadline) {
-        this.summary.stopReason = 'deadline';
-        return;
-      }
-      const fetched = await log.fetch(this.position, settings.fetchMaxBytes, FETCH_WAIT_MS);
-      if (fetched.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) {
-        // Retention deleted records while we were reading them. What we have is good; the rest is gone.
-        const logStart = Math.max(await log.offsetFor('earliest'), this.position + 1);
-        if (this.open) await this.finishObject(this.open);
-        else if (this.position > this.rangeStart) await this.finishEmptyRange();
-        if (settings.onOffsetOutOfRange === 'fail') throw new DataLossError(log.topic, log.partition, this.position, logStart, 'deleted by retention while the dump was reading them');
-        this.summary.lost = { from: this.position, to: logStart };
-        this.event('error', 'records deleted by retention while being dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', {
-          lostFrom: this.position,
-          lostTo: logStart - 1,
-          lostCount: logStart - this.position,
-        });
-        await this.recordLoss(logStart);
-        continue;
-      }
-      if (fetched.errorCode !== 0) throw new KafkaError(`fetch ${log.topic}/${log.partition} at offset ${this.position}: broker error ${fetched.errorCode}`, fetched.errorCode, false);
-      const batches = await decodeRecordSet(fetched.records ?? Buffer.alloc(0));
-      if (batches.length === 0) {
-        // Nothing readable below the end: an open transaction holds the last stable offset back.
-        this.summary.stopReason = 'no-progress';
-        return;
-      }
-      const transactions = new AbortedTransactionFilter(fetched.abortedTransactions);
-      for (const batch of batches) {
-        if (batch.lastOffset < this.position) continue;
-        if (transactions.isAborted(batch) || batch.control) {
-          await this.skipTo(batch.lastOffset + 1);
-          continue;
+      try {
+        const more = () => this.now() <= this.options.readDeadline;
+        for await (const chunk of readPartition(this.position, target, { fetch: (offset) => log.fetch(offset, settings.fetchMaxBytes, FETCH_WAIT_MS), more })) {
+          for (const record of chunk.records) if (!(await this.place(record))) return;
+          // Markers, aborted transactions and compaction leave offsets without records; they are covered all the same.
+          await this.skipTo(chunk.nextOffset);
+          await this.open?.body.drain();
         }
-        for (const record of batch.records) {
-          if (record.offset < this.position) continue;
-          if (!(await this.place(record))) return;
-        }
-        // Compaction can leave a batch's last offsets without records; they are covered all the same.
-        await this.skipTo(batch.lastOffset + 1);
+        if (this.position < target) this.summary.stopReason = this.now() > this.options.readDeadline ? 'deadline' : 'no-progress';
+        return;
+      } catch (err) {
+        if (!(err instanceof OffsetOutOfRangeError)) throw err;
+        await this.handleDeletedWhileReading();
       }
-      await this.open?.body.drain();
     }
+  }
+
+  /** Retention deleted records while we were reading them. What we have is good; the rest is gone. */
+  private async handleDeletedWhileReading(): Promise<void> {
+    const { log, settings } = this.options;
+    const logStart = Math.max(await log.offsetFor('earliest'), this.position + 1);
+    if (this.open) await this.finishObject(this.open);
+    else if (this.position > this.rangeStart) await this.finishEmptyRange();
+    if (settings.onOffsetOutOfRange === 'fail') throw new DataLossError(log.topic, log.partition, this.position, logStart, 'deleted by retention while the dump was reading them');
+    this.summary.lost = { from: this.position, to: logStart };
+    this.event('error', 'records deleted by retention while being dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', {
+      lostFrom: this.position,
+      lostTo: logStart - 1,
+      lostCount: logStart - this.position,
+    });
+    await this.recordLoss(logStart);
   }
 
   /** Covers offsets that hold nothing to write. A planned object ends exactly where its plan says. */
