@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaBroker } from '../../local/kafka/broker';
 import { ensureKafkaJars } from '../../local/kafka/jars';
+import { waitForSignal } from '../signals';
 
 const HELP = `usage: ckafka-cos local kafka [--port P] [--dir D] [--fetch-only]
   --port P        PLAINTEXT listener port (default: a free port)
@@ -30,10 +31,7 @@ export async function run(args: string[]): Promise<number> {
   const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'ckafka-cos-kafka-'));
   const broker = await KafkaBroker.start({ dir, port, log });
   console.log(JSON.stringify({ bootstrap: broker.bootstrap, saslBootstrap: broker.saslBootstrap, dir, log: broker.logFile }));
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await waitForSignal();
   await broker.stop();
   return 0;
 }

@@ -1,0 +1,110 @@
+// Verifies COS request signatures (the `q-sign-algorithm=sha1` scheme) exactly as COS computes them:
+// SignKey = HMAC-SHA1(SecretKey, q-key-time); the signed string covers method, path, the listed query
+// parameters and headers (lower-case names, encoded values, sorted); Signature = HMAC-SHA1(SignKey,
+// "sha1\n{q-sign-time}\n{sha1(HttpString)}\n").
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface Credential {
+  secretId: string;
+  secretKey: string;
+  /** Temporary credentials must come with this token (x-cos-security-token). */
+  sessionToken?: string;
+}
+
+export interface SignedRequest {
+  method: string;
+  /** The decoded object path as signed: "/" + key. */
+  pathname: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export type SignatureFailure = { status: 403; code: string; message: string };
+
+/** encodeURIComponent plus the characters COS also escapes. */
+export function camSafeUrlEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function canonical(entries: Array<[string, string]>): string {
+  return entries
+    .map(([k, v]) => [camSafeUrlEncode(k).toLowerCase(), camSafeUrlEncode(v)] as const)
+    .sort(([a], [b]) => (a === b ? 0 : a > b ? 1 : -1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+export function signature(secretKey: string, request: SignedRequest, auth: { signTime: string; keyTime: string; headerList: string[]; paramList: string[] }): string {
+  const headerValue = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value.join(',') : (value ?? '');
+  };
+  const queryValue = (name: string) => {
+    const found = Object.keys(request.query).find((k) => k.toLowerCase() === name);
+    return found === undefined ? '' : request.query[found]!;
+  };
+  const httpString = [
+    request.method.toLowerCase(),
+    request.pathname,
+    canonical(auth.paramList.map((p) => [p, queryValue(p)])),
+    canonical(auth.headerList.map((h) => [h, headerValue(h)])),
+    '',
+  ].join('\n');
+  const signKey = createHmac('sha1', secretKey).update(auth.keyTime).digest('hex');
+  const stringToSign = ['sha1', auth.signTime, createHash('sha1').update(httpString, 'utf8').digest('hex'), ''].join('\n');
+  return createHmac('sha1', signKey).update(stringToSign).digest('hex');
+}
+
+function parseAuthorization(raw: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const pair of raw.split('&')) {
+    const at = pair.indexOf('=');
+    if (at > 0) fields[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1));
+  }
+  return fields;
+}
+
+function within(range: string, nowSec: number): 'ok' | 'expired' | 'early' | 'malformed' {
+  const m = /^(\d+);(\d+)$/.exec(range);
+  if (!m) return 'malformed';
+  const [start, end] = [Number(m[1]), Number(m[2])];
+  if (nowSec > end) return 'expired';
+  // COS tolerates a little clock skew at the start of the validity window.
+  if (nowSec + 60 < start) return 'early';
+  return 'ok';
+}
+
+const deny = (code: string, message: string): SignatureFailure => ({ status: 403, code, message });
+
+/** Checks a request's signature (header or query string); returns the failure COS would answer, or undefined. */
+export function verifyRequest(request: SignedRequest, credentials: Credential[], nowMs: number): SignatureFailure | undefined {
+  const header = request.headers.authorization;
+  const fromQuery = request.query['q-sign-algorithm'] !== undefined;
+  const raw = typeof header === 'string' && header ? header : fromQuery ? new URLSearchParams(request.query).toString() : undefined;
+  if (!raw) return deny('AccessDenied', 'Access Denied.');
+  const auth = parseAuthorization(raw);
+  if (auth['q-sign-algorithm'] !== 'sha1' || !auth['q-ak'] || !auth['q-sign-time'] || !auth['q-key-time'] || !auth['q-signature']) {
+    return deny('AccessDenied', 'Authorization is malformed: q-sign-algorithm=sha1, q-ak, q-sign-time, q-key-time and q-signature are required.');
+  }
+  const credential = credentials.find((c) => c.secretId === auth['q-ak']);
+  if (!credential) return deny('InvalidAccessKeyId', 'The SecretId you provided does not exist in our records.');
+  const nowSec = Math.floor(nowMs / 1000);
+  for (const range of [auth['q-sign-time'], auth['q-key-time']]) {
+    const state = within(range, nowSec);
+    if (state === 'expired') return deny('AccessDenied', 'Request has expired');
+    if (state === 'early') return deny('RequestTimeTooSkewed', 'The difference between the request time and the server time is too large.');
+    if (state === 'malformed') return deny('AccessDenied', 'q-sign-time and q-key-time must be "start;end" in epoch seconds.');
+  }
+  const headerList = (auth['q-header-list'] ?? '').split(';').filter(Boolean);
+  const paramList = (auth['q-url-param-list'] ?? '').split(';').filter(Boolean);
+  const expected = signature(credential.secretKey, request, { signTime: auth['q-sign-time'], keyTime: auth['q-key-time'], headerList, paramList });
+  const given = Buffer.from(auth['q-signature'], 'utf8');
+  if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected, 'utf8'))) return deny('SignatureDoesNotMatch', 'The Signature you specified is invalid.');
+  // The host must be signed: otherwise a signature for one bucket would open every bucket.
+  if (!headerList.includes('host')) return deny('AccessDenied', 'The host header must be signed.');
+  if (credential.sessionToken !== undefined) {
+    const token = request.headers['x-cos-security-token'] ?? request.query['x-cos-security-token'];
+    if (token !== credential.sessionToken) return deny('InvalidAccessKeyId', token ? 'The security token you provided is invalid.' : 'Temporary credentials need x-cos-security-token.');
+  }
+  return undefined;
+}

@@ -1,0 +1,44 @@
+// The XML the COS API speaks: fixed-shape answers written by hand, and the one request body it parses
+// (the part list of Complete Multipart Upload).
+
+export function escapeXml(value: string): string {
+  return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[];
+export interface XmlNode {
+  [tag: string]: XmlValue;
+}
+
+function render(tag: string, value: XmlValue): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return value.map((v) => render(tag, v)).join('');
+  if (value === null) return `<${tag}/>`;
+  if (typeof value === 'object') return `<${tag}>${Object.entries(value).map(([k, v]) => render(k, v)).join('')}</${tag}>`;
+  return `<${tag}>${escapeXml(String(value))}</${tag}>`;
+}
+
+export function xmlDocument(root: string, body: XmlNode): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${render(root, body)}`;
+}
+
+function unescapeXml(value: string): string {
+  return value.replace(/&(lt|gt|amp|apos|quot|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name: string, dec?: string, hex?: string) => {
+    if (dec) return String.fromCodePoint(Number(dec));
+    if (hex) return String.fromCodePoint(parseInt(hex, 16));
+    return { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' }[name as 'lt']!;
+  });
+}
+
+/** Parses `<CompleteMultipartUpload><Part><PartNumber>n</PartNumber><ETag>e</ETag></Part>...`; undefined if malformed. */
+export function parseCompleteParts(xml: string): Array<{ partNumber: number; etag: string }> | undefined {
+  if (!/<CompleteMultipartUpload[\s>]/.test(xml)) return undefined;
+  const parts: Array<{ partNumber: number; etag: string }> = [];
+  for (const match of xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)) {
+    const number = /<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(match[1]!)?.[1];
+    const etag = /<ETag>([\s\S]*?)<\/ETag>/.exec(match[1]!)?.[1];
+    if (number === undefined || etag === undefined) return undefined;
+    parts.push({ partNumber: Number(number), etag: unescapeXml(etag).trim().replace(/^"|"$/g, '') });
+  }
+  return parts;
+}

@@ -1,0 +1,36 @@
+// A local COS server per test file, and clients of it built the way the product builds them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCosClient } from '../../src/cos/client';
+import { CosObjectStore } from '../../src/cos/cos-store';
+import { startCosServer, type CosServer } from '../../src/local/cos-server';
+
+export const TEST_BUCKET = 'test-1250000000';
+export const TEST_REGION = 'ap-guangzhou';
+export const TEST_CREDENTIALS = { secretId: 'AKIDlocaltest0000000000000000000000', secretKey: 'local-test-secret-key-0000000000' };
+
+export interface TestCos {
+  server: CosServer;
+  dir: string;
+  client: ReturnType<typeof createCosClient>;
+  store: CosObjectStore;
+  stop(): Promise<void>;
+}
+
+export async function startTestCos(extraCredentials: Array<{ secretId: string; secretKey: string; sessionToken?: string }> = []): Promise<TestCos> {
+  const dir = mkdtempSync(join(tmpdir(), 'ckafka-cos-test-cos-'));
+  const server = await startCosServer({ dataDir: dir, credentials: [TEST_CREDENTIALS, ...extraCredentials], buckets: [{ name: TEST_BUCKET, region: TEST_REGION }] });
+  const client = createCosClient({ ...TEST_CREDENTIALS, endpoint: server.endpoint, timeoutMs: 10_000 });
+  const store = new CosObjectStore(client, { bucket: TEST_BUCKET, region: TEST_REGION, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
+  return {
+    server,
+    dir,
+    client,
+    store,
+    stop: async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
