@@ -21,7 +21,6 @@ const functions = ['consumer', 'scheduler'].map((name) => ({
 // The CLI and the local emulators run from the installed package, so their dependencies stay external.
 const tools = [
   { entryPoints: ['./src/cli/main.ts'], outfile: 'dist/cli.js' },
-  { entryPoints: ['./src/local/api/invoke-worker.ts'], outfile: 'dist/local/invoke-worker.js' },
 ].map((entry) => ({
   ...entry,
   bundle: true,

@@ -20,6 +20,8 @@ export function isThrottling(err: unknown): boolean {
 export function isRetriableTencentError(err: unknown): boolean {
   const code = tencentErrorCode(err);
   if (code === 'InvalidResponse') return true;
+  // An HTTP-level failure of the gateway (5xx) carries no API error code.
+  if (((err as { httpCode?: number })?.httpCode ?? 0) >= 500) return true;
   if (RETRIABLE.test(code)) return true;
   // The SDK reports network failures without a code of its own.
   return code === 'Unknown' && /ECONNRESET|ETIMEDOUT|ECONNREFUSED|socket hang up|network|fetch failed/i.test((err as Error)?.message ?? '');

@@ -1,3 +1,3 @@
 export { startCosServer, type CosServer, type CosServerOptions } from './server';
-export { FaultInjector, seededRandom, type CosOperation, type Fault, type FaultRule } from './faults';
+export { CosFaults, type CosFault, type CosFaultRule, type CosOperation } from './faults';
 export type { Credential } from './signature';

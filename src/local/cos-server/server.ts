@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { once } from 'node:events';
 import { CosRequestError, DiskStore, type ObjectMeta } from './disk-store';
-import { FaultInjector, type CosOperation, type Fault } from './faults';
+import { CosFaults, type CosFault, type CosOperation } from './faults';
 import { verifyRequest, type Credential } from './signature';
 import { parseCompleteParts, xmlDocument, type XmlNode } from './xml';
 
@@ -22,7 +22,7 @@ export interface CosServerOptions {
 export interface CosServer {
   readonly port: number;
   readonly endpoint: string;
-  readonly faults: FaultInjector;
+  readonly faults: CosFaults;
   /** Requests received, by operation (faulted ones included). */
   stats(): Record<string, number>;
   createBucket(name: string, region: string): Promise<void>;
@@ -147,7 +147,7 @@ async function readSmallBody(req: IncomingMessage, limit: number): Promise<strin
 
 export async function startCosServer(options: CosServerOptions): Promise<CosServer> {
   const store = new DiskStore(options.dataDir);
-  const faults = new FaultInjector();
+  const faults = new CosFaults();
   const counts = new Map<string, number>();
   const sockets = new Set<Socket>();
   const now = options.now ?? Date.now;
@@ -177,7 +177,7 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
   }
 
   /** Applies an injected fault; returns true when the request has been answered (or dropped) by it. */
-  async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, r: Route): Promise<boolean> {
+  async function applyFault(fault: CosFault, req: IncomingMessage, res: ServerResponse, r: Route): Promise<boolean> {
     switch (fault.kind) {
       case 'latency':
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
