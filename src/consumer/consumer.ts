@@ -121,7 +121,8 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
       summary = await dumper.run();
       await lease.release();
     } catch (err) {
-      lease.stop();
+      // A failed invocation is still alive: it hands the partition on at once rather than after the TTL.
+      await lease.release().catch(() => lease.stop());
       throw err;
     } finally {
       await kafka.close().catch(() => {});

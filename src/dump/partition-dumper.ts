@@ -279,6 +279,11 @@ export class PartitionDumper {
         this.summary.stopReason = 'open-window';
         return false;
       }
+      // Past the deadline, no new object is started: what is open gets finished and committed in time.
+      if (placement !== 'append' && this.now() > this.options.readDeadline) {
+        this.summary.stopReason = 'deadline';
+        return false;
+      }
       if (placement === 'rotate') await this.finishObject(open!);
       if (placement === 'open' || placement === 'rotate') this.open = this.openObject(window);
     }

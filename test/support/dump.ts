@@ -1,0 +1,65 @@
+// Running the consumer against the shared broker and a test COS server, and reading back what it wrote.
+import { gunzipSync } from 'node:zlib';
+import { runConsumer, type ConsumerResult } from '../../src/consumer/consumer';
+import { listAll } from '../../src/cos/store';
+import { BOOKKEEPING_SEGMENT, parseDataObjectKey } from '../../src/dump/keys';
+import { decodeManifest, type Manifest } from '../../src/dump/manifest';
+import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION, type TestCos } from './cos';
+import { testBrokers } from './kafka';
+
+export const INSTANCE_ID = 'ckafka-e2etest1';
+export const TOPIC_ID = 'topic-e2etest1';
+
+export function consumerEnv(cos: TestCos, topic: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    KAFKA_BROKERS: testBrokers(),
+    KAFKA_TOPIC: topic,
+    KAFKA_GROUP_ID: `group-${topic}`,
+    CKAFKA_INSTANCE_ID: INSTANCE_ID,
+    CKAFKA_TOPIC_ID: TOPIC_ID,
+    COS_BUCKET: TEST_BUCKET,
+    COS_REGION: TEST_REGION,
+    COS_ENDPOINT: cos.server.endpoint,
+    COS_PREFIX: `${topic}/`,
+    FLUSH_OPEN_WINDOW: 'true',
+    LOG_LEVEL: 'warn',
+    TENCENTCLOUD_SECRETID: TEST_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRETKEY: TEST_CREDENTIALS.secretKey,
+    ...overrides,
+  };
+}
+
+export function context(timeLimitMs = 120_000, requestId = `req-${Math.random().toString(36).slice(2)}`) {
+  return { request_id: requestId, function_name: 'dump-consumer', namespace: 'default', time_limit_in_ms: timeLimitMs, memory_limit_in_mb: 128 };
+}
+
+export function dumpPartition(env: Record<string, string>, partition: number, options: { timeLimitMs?: number; leaseTtlMs?: number } = {}): Promise<ConsumerResult> {
+  return runConsumer({ topic: env.KAFKA_TOPIC, partition }, context(options.timeLimitMs), { env, leaseTtlMs: options.leaseTtlMs });
+}
+
+export interface StoredPartition {
+  keys: string[];
+  content: Buffer;
+  manifests: Manifest[];
+}
+
+/** A partition's data objects in key order, decompressed and concatenated, with its manifests. */
+export async function readBack(cos: TestCos, prefix: string, partition: number): Promise<StoredPartition> {
+  const keys: string[] = [];
+  const manifests: Manifest[] = [];
+  for await (const object of listAll(cos.store, prefix)) {
+    if (new RegExp(`/${BOOKKEEPING_SEGMENT}/manifests/[^/]+/[^/]+/${partition}/`).test(object.key)) {
+      manifests.push(decodeManifest((await cos.store.getObject(object.key))!.body, object.key));
+    } else if (!object.key.includes(BOOKKEEPING_SEGMENT) && parseDataObjectKey(object.key)?.partition === partition) keys.push(object.key);
+  }
+  const bodies = [];
+  for (const key of keys) {
+    const body = (await cos.store.getObject(key))!.body;
+    bodies.push(key.endsWith('.gz') ? gunzipSync(body) : body);
+  }
+  return { keys, content: Buffer.concat(bodies), manifests: manifests.sort((a, b) => a.startOffset - b.startOffset) };
+}
+
+export function asLines(values: Array<string | Buffer | null>): Buffer {
+  return Buffer.concat(values.filter((v): v is string | Buffer => v !== null).map((v) => Buffer.concat([Buffer.from(v), Buffer.from('\n')])));
+}
