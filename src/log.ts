@@ -39,6 +39,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       redact: { paths: SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]), censor: REDACTED },
       hooks: { streamWrite: scrub },
     },
-    options.destination ?? pino.destination({ sync: true }),
+    // process.stdout (synchronous for files and pipes): SCF sends it to CLS; the local emulator captures it per invocation.
+    options.destination ?? process.stdout,
   );
 }

@@ -38,6 +38,7 @@ export interface Config {
     windowMinutes: number;
     windowGraceSeconds: number;
     flushOpenWindow: boolean;
+    leaseTtlMs: number;
   };
   scheduler: {
     consumerFunctionName: string;
@@ -200,6 +201,7 @@ export function loadConfig(env: Env, role: FunctionRole | 'tool'): Config {
       windowMinutes: v.WINDOW_MINUTES,
       windowGraceSeconds: v.WINDOW_GRACE_SECONDS,
       flushOpenWindow: v.FLUSH_OPEN_WINDOW,
+      leaseTtlMs: v.LEASE_TTL_SECONDS * 1000,
     },
     scheduler: {
       consumerFunctionName: v.CONSUMER_FUNCTION_NAME ?? '',

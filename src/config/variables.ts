@@ -174,6 +174,12 @@ export const VARIABLES: Variable[] = [
   },
   { name: 'FORMAT', schema: withDefault(z.enum(['lines', 'jsonl'], 'must be lines or jsonl'), 'lines'), description: '`lines`: each value then `\\n`; `jsonl`: one JSON object per record with key, headers and metadata.', default: 'lines' },
   { name: 'COMPRESSION', schema: withDefault(z.enum(['none', 'gzip'], 'must be none or gzip'), 'none'), description: 'Object compression.', default: 'none' },
+  {
+    name: 'LEASE_TTL_SECONDS',
+    schema: withDefault(integer(5, 60), '30'),
+    description: "How long a crashed consumer's partition lease blocks the next one; a live consumer renews it every third of this.",
+    default: '30',
+  },
   { name: 'FETCH_MAX_BYTES', schema: withDefault(integer(64 * 1024, 64 * MiB), String(4 * MiB)), description: 'Bytes asked of Kafka per fetch (a larger record is still fetched whole).', default: String(4 * MiB) },
   {
     name: 'LOG_LEVEL',

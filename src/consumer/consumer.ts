@@ -80,7 +80,7 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
       store,
       folder: leaseFolder(layout, ev.partition),
       holder: { requestId: ctx.requestId, functionName: ctx.functionName, startedAt: new Date(startedAt).toISOString() },
-      ttlMs: deps.leaseTtlMs,
+      ttlMs: deps.leaseTtlMs ?? config.dump.leaseTtlMs,
       onRenewError: (err) => logger.warn({ err: (err as Error).message }, 'lease renewal failed'),
     });
     if (!taken.acquired) {
@@ -107,7 +107,11 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
         writer: ctx.requestId,
         readDeadline: startedAt + ctx.timeLimitMs - reserveMs(ctx.timeLimitMs),
         settings: {
-          ...config.dump,
+          format: config.dump.format,
+          compression: config.dump.compression,
+          windowMinutes: config.dump.windowMinutes,
+          windowGraceSeconds: config.dump.windowGraceSeconds,
+          flushOpenWindow: config.dump.flushOpenWindow,
           maxObjectBytes: config.cos.maxObjectBytes,
           partSizeBytes: config.cos.partSizeBytes,
           uploadConcurrency: config.cos.uploadConcurrency,

@@ -38,8 +38,11 @@ export interface ObjectUploadOptions {
   /** Part uploads in flight across every object of this consumer. */
   limiter: Limiter;
   put: PutOptions;
-  /** Told the multipart upload id as soon as there is one, so an abandoned upload can be found and aborted. */
-  onMultipartStarted?: (uploadId: string) => void;
+  /**
+   * Told the multipart upload id before any part goes up, so that an upload abandoned by a crash can be
+   * found and aborted; parts wait for it to settle.
+   */
+  onMultipartStarted?: (uploadId: string) => Promise<void> | void;
 }
 
 const WRITER_META = 'writer';
@@ -110,8 +113,8 @@ export class ObjectUpload {
     this.queued--;
     try {
       if (this.failure !== undefined) return;
-      this.uploadId ??= this.options.store.initMultipart(this.key, this.putOptions()).then((id) => {
-        this.options.onMultipartStarted?.(id);
+      this.uploadId ??= this.options.store.initMultipart(this.key, this.putOptions()).then(async (id) => {
+        await this.options.onMultipartStarted?.(id);
         return id;
       });
       const etag = await this.options.store.uploadPart(this.key, await this.uploadId, part.partNumber, part.buffer.subarray(0, part.length));

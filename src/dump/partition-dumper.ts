@@ -161,7 +161,7 @@ export class PartitionDumper {
       else if (this.position > this.rangeStart) await this.finishEmptyRange();
     } catch (err) {
       await this.open?.body.abort().catch(() => {});
-      this.options.lease.trackUploads([]);
+      void this.options.lease.trackUploads([]);
       throw err;
     }
     this.summary.toOffset = this.rangeStart;
@@ -379,7 +379,7 @@ export class PartitionDumper {
       await object.body.abort().catch(() => {});
       throw err;
     } finally {
-      this.options.lease.trackUploads([]);
+      void this.options.lease.trackUploads([]);
     }
     this.plan = undefined;
     this.floorWindow = object.windowStartMs;

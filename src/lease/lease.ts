@@ -35,8 +35,6 @@ export interface LeaseOptions {
 }
 
 export const DEFAULT_LEASE_TTL_MS = 30_000;
-/** A holder stops acting this long before its lease could be judged expired. */
-const SAFETY_MS = 5_000;
 
 export class LeaseLostError extends Error {
   constructor(message: string) {
@@ -117,17 +115,22 @@ export class Lease {
     return this.renewing;
   }
 
-  /** Records the multipart uploads in progress with the next renewal. */
-  trackUploads(uploads: LeaseRecord['uploads']): void {
+  /** Records the multipart uploads in progress in the lease object, at once when one starts. */
+  async trackUploads(uploads: LeaseRecord['uploads']): Promise<void> {
     this.uploads = uploads;
+    if (uploads.length > 0) {
+      await this.renewing?.catch(() => {});
+      await this.renew();
+    }
   }
 
   /** Throws LeaseLostError unless this lease is certainly still ours. Call before every irreversible step. */
   async assertHeld(): Promise<void> {
-    const age = Date.now() - this.confirmedAt;
-    if (age > this.ttlMs - SAFETY_MS) {
+    // A holder stops acting a third of the TTL before its lease could be judged expired.
+    const limit = (this.ttlMs * 2) / 3;
+    if (Date.now() - this.confirmedAt > limit) {
       await this.renew().catch(() => {});
-      if (Date.now() - this.confirmedAt > this.ttlMs - SAFETY_MS) {
+      if (Date.now() - this.confirmedAt > limit) {
         throw new LeaseLostError(`lease ${this.key} not renewed for ${Date.now() - this.confirmedAt} ms; stopping before another consumer takes over`);
       }
     }

@@ -63,3 +63,20 @@ export async function readBack(cos: TestCos, prefix: string, partition: number):
 export function asLines(values: Array<string | Buffer | null>): Buffer {
   return Buffer.concat(values.filter((v): v is string | Buffer => v !== null).map((v) => Buffer.concat([Buffer.from(v), Buffer.from('\n')])));
 }
+
+export interface ConsumerProcess {
+  child: import('node:child_process').ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+/** The built consumer bundle in a child process, so a test can SIGKILL it at any point. */
+export function spawnConsumer(env: Record<string, string>, partition: number, timeLimitMs = 120_000): ConsumerProcess {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const script = require.resolve('../fixtures/run-consumer.js');
+  const child = spawn(process.execPath, [script, JSON.stringify({ topic: env.KAFKA_TOPIC, partition }), String(timeLimitMs)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return { child, exited };
+}

@@ -1,7 +1,7 @@
 // One real Kafka broker serves the whole test run; each test file uses its own topics.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { KafkaBroker } from '../../src/local/kafka/broker';
 
 declare global {
@@ -9,6 +9,9 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Process-level tests run the built SCF bundles, as SCF would.
+  const bundle = resolve(__dirname, '../../dist/functions/consumer/index.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first (\`npm test\` does)`);
   const dir = mkdtempSync(join(tmpdir(), 'ckafka-cos-test-kafka-'));
   // No skip path: without Java or Maven this throws, and the whole run fails saying which one is missing.
   const broker = await KafkaBroker.start({ dir, log: (line) => process.stderr.write(`\n[kafka] ${line}\n`) });

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { CosRequestError, DiskStore, type ObjectMeta } from './disk-store';
 import { CosFaults, type CosFault, type CosOperation } from './faults';
 import { verifyRequest, type Credential } from './signature';
@@ -19,10 +19,19 @@ export interface CosServerOptions {
   now?: () => number;
 }
 
+export interface CosServerEvents extends EventEmitter {
+  on(event: 'request', listener: (op: CosOperation, target: string) => void): this;
+  on(event: 'stored', listener: (key: string) => void): this;
+  emit(event: 'request', op: CosOperation, target: string): boolean;
+  emit(event: 'stored', key: string): boolean;
+}
+
 export interface CosServer {
   readonly port: number;
   readonly endpoint: string;
   readonly faults: CosFaults;
+  /** 'request' (op, key or list prefix) as each signed request arrives; 'stored' (key) once an object is in place, before the answer goes out. */
+  readonly events: CosServerEvents;
   /** Requests received, by operation (faulted ones included). */
   stats(): Record<string, number>;
   createBucket(name: string, region: string): Promise<void>;
@@ -148,6 +157,7 @@ async function readSmallBody(req: IncomingMessage, limit: number): Promise<strin
 export async function startCosServer(options: CosServerOptions): Promise<CosServer> {
   const store = new DiskStore(options.dataDir);
   const faults = new CosFaults();
+  const events = new EventEmitter() as CosServerEvents;
   const counts = new Map<string, number>();
   const sockets = new Set<Socket>();
   const now = options.now ?? Date.now;
@@ -230,7 +240,8 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
       req.resume();
       return sendError(req, res, failure.status, failure.code, failure.message);
     }
-    const fault = faults.decide(r.op, r.key);
+    events.emit('request', r.op, r.key || (r.query.prefix ?? ''));
+    const fault = faults.decide(r.op, r.key || (r.query.prefix ?? ''));
     if (fault && (await applyFault(fault, req, res, r))) return;
     const resetMidway = fault?.kind === 'reset';
 
@@ -254,6 +265,7 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
           metadata: userMetadata(req),
           forbidOverwrite: req.headers['x-cos-forbid-overwrite'] === 'true',
         });
+        events.emit('stored', r.key);
         return send(res, 200, { ETag: `"${meta.etag}"` });
       }
       case 'GetObject':
@@ -280,6 +292,7 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
         const parts = parseCompleteParts(await readSmallBody(req, 2 * 1024 * 1024));
         if (!parts) throw new CosRequestError(400, 'MalformedXML', 'The XML you provided was not well-formed.');
         const meta = await store.complete(r.bucket, r.key, r.query.uploadId!, parts, req.headers['x-cos-forbid-overwrite'] === 'true');
+        events.emit('stored', r.key);
         return send(res, 200, { ETag: `"${meta.etag}"` }, xmlDocument('CompleteMultipartUploadResult', { Location: `${req.headers.host}/${r.key}`, Bucket: r.bucket, Key: r.key, ETag: `"${meta.etag}"` }));
       }
       case 'AbortMultipartUpload':
@@ -389,6 +402,7 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
     port,
     endpoint: `http://127.0.0.1:${port}`,
     faults,
+    events,
     stats: () => Object.fromEntries(counts),
     createBucket: async (name, region) => {
       await store.createBucket(name, region);

@@ -1,0 +1,113 @@
+// Exactly once in COS (DESIGN.md 2.1): a consumer killed between upload and commit, two consumers of one
+// partition at once, and SCF's retry of a finished event all leave each record in COS exactly once.
+import { BOOKKEEPING_SEGMENT } from '../../src/dump/keys';
+import { expectSameBytes } from '../support/bytes';
+import { startTestCos, type TestCos } from '../support/cos';
+import { asLines, consumerEnv, dumpPartition, readBack, spawnConsumer } from '../support/dump';
+import { createTopic, produce, uniqueTopic } from '../support/kafka';
+import { KafkaClient } from '../../src/kafka/client';
+import { testBrokers } from '../support/kafka';
+
+let cos: TestCos;
+beforeAll(async () => {
+  cos = await startTestCos();
+});
+afterAll(async () => cos.stop());
+afterEach(() => {
+  cos.server.faults.clear();
+  cos.server.events.removeAllListeners();
+});
+
+async function committed(group: string, topic: string): Promise<number | undefined> {
+  const client = await KafkaClient.connect({ brokers: [testBrokers()], clientId: 'test' });
+  try {
+    return (await client.committedOffset(group, topic, 0))?.offset;
+  } finally {
+    await client.close();
+  }
+}
+
+async function topicWith(label: string, count: number): Promise<{ topic: string; values: string[] }> {
+  const topic = uniqueTopic(label);
+  await createTopic(topic, 1);
+  const values = Array.from({ length: count }, (_, i) => `${label} ${i} ${'z'.repeat(300)}`);
+  await produce(topic, values.map((value) => ({ value, timestamp: String(Date.UTC(2026, 0, 1)) })));
+  return { topic, values };
+}
+
+describe('exactly once', () => {
+  it('leaves no duplicate after a consumer is SIGKILLed between storing an object and committing it', async () => {
+    const { topic, values } = await topicWith('kill-commit', 3000);
+    const env = consumerEnv(cos, topic, { MAX_OBJECT_BYTES: String(300 * 1024), LEASE_TTL_SECONDS: '5' });
+    const dataPrefix = `${topic}/ckafka-`;
+    const leasePrefix = `${topic}/${BOOKKEEPING_SEGMENT}/leases/`;
+    const consumer = spawnConsumer(env, 0);
+    let armed = false;
+    cos.server.events.on('stored', (key) => {
+      if (armed || !key.startsWith(dataPrefix)) return;
+      armed = true;
+      // The consumer's next step is its lease check before the commit: hold it there, then kill it.
+      cos.server.faults.add({ op: 'ListObjects', target: leasePrefix, times: Infinity, fault: { kind: 'hang' } });
+    });
+    cos.server.events.on('request', (op, target) => {
+      if (armed && op === 'ListObjects' && target.startsWith(leasePrefix)) consumer.child.kill('SIGKILL');
+    });
+    const exit = await consumer.exited;
+    expect([exit.signal, exit.stderr.slice(-600)]).toEqual(["SIGKILL", ""]);
+    cos.server.faults.clear();
+
+    const afterCrash = await readBack(cos, `${topic}/`, 0);
+    expect(afterCrash.keys).toHaveLength(1);
+    expect(await committed(env.KAFKA_GROUP_ID!, topic)).toBe(0);
+
+    // The crashed consumer's lease blocks the partition until it expires; then the next one adopts the object.
+    expect(await dumpPartition(env, 0)).toMatchObject({ status: 'held' });
+    await new Promise((r) => setTimeout(r, 6500));
+    const retry = await dumpPartition(env, 0);
+    expect(retry).toMatchObject({ status: 'dumped', toOffset: 3000 });
+
+    const stored = await readBack(cos, `${topic}/`, 0);
+    expectSameBytes(stored.content, asLines(values));
+    expect(stored.keys[0]).toBe(afterCrash.keys[0]);
+    expect(await committed(env.KAFKA_GROUP_ID!, topic)).toBe(3000);
+  }, 60_000);
+
+  it('aborts the multipart upload a killed consumer left behind', async () => {
+    const { topic, values } = await topicWith('kill-upload', 8000);
+    const env = consumerEnv(cos, topic, { PART_SIZE_BYTES: String(1024 * 1024), LEASE_TTL_SECONDS: '5' });
+    const consumer = spawnConsumer(env, 0);
+    cos.server.events.on('request', (op) => {
+      if (op === 'UploadPart') consumer.child.kill('SIGKILL');
+    });
+    await consumer.exited;
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await cos.store.listMultipartUploads(`${topic}/`)).length).toBe(1);
+    await new Promise((r) => setTimeout(r, 6500));
+
+    expect(await dumpPartition(env, 0)).toMatchObject({ status: 'dumped', toOffset: 8000 });
+    expect(await cos.store.listMultipartUploads(`${topic}/`)).toEqual([]);
+    expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
+  }, 60_000);
+
+  it('lets only one of two simultaneous invocations of a partition work; the other reports the holder', async () => {
+    const { topic, values } = await topicWith('twins', 2000);
+    const env = consumerEnv(cos, topic, { MAX_OBJECT_BYTES: String(100 * 1024) });
+    const results = await Promise.all([dumpPartition(env, 0), dumpPartition(env, 0)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['dumped', 'held']);
+    const held = results.find((r) => r.status === 'held')!;
+    expect(held).toMatchObject({ holder: { functionName: 'dump-consumer' } });
+    expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
+  });
+
+  it('writes nothing twice when SCF delivers the same event again', async () => {
+    const { topic, values } = await topicWith('redelivery', 500);
+    const env = consumerEnv(cos, topic);
+    await dumpPartition(env, 0);
+    const first = await readBack(cos, `${topic}/`, 0);
+    const again = await dumpPartition(env, 0);
+    expect(again).toMatchObject({ status: 'dumped', records: 0, objects: 0, toOffset: 500 });
+    const second = await readBack(cos, `${topic}/`, 0);
+    expect(second.keys).toEqual(first.keys);
+    expectSameBytes(second.content, asLines(values));
+  });
+});
