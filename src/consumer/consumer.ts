@@ -8,7 +8,7 @@ import { leaseFolder, type Layout } from '../dump/keys';
 import { kafkaPartitionLog } from '../dump/partition-log';
 import { PartitionDumper, type DumpSummary } from '../dump/partition-dumper';
 import { KafkaClient } from '../kafka/client';
-import { acquireLease, type LeaseRecord } from '../lease/lease';
+import { acquireLease, type Lease, type LeaseRecord } from '../lease/lease';
 import { createLogger, type Logger, type LoggerOptions } from '../log';
 import { parseContext, type InvocationContext } from '../scf/context';
 import { createCkafkaClient } from '../tencent/clients';
@@ -59,6 +59,54 @@ async function abortLeftovers(store: ObjectStore, previous: LeaseRecord | undefi
   }
 }
 
+async function dumpWithKafka(
+  config: Config,
+  ev: ConsumerEvent,
+  ctx: InvocationContext,
+  groupId: string,
+  store: ObjectStore,
+  layout: Layout,
+  lease: Lease,
+  startedAt: number,
+  logger: Logger,
+): Promise<DumpSummary> {
+  const kafka = await KafkaClient.connect({
+    brokers: config.kafka.brokers,
+    clientId: `ckafka-to-cos-${ctx.functionName}`,
+    sasl: config.kafka.sasl,
+    ssl: config.kafka.ssl,
+    retryForMs: Math.min(60_000, ctx.timeLimitMs / 4),
+    onLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
+  });
+  try {
+    return await new PartitionDumper({
+      log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId),
+      store,
+      layout,
+      lease,
+      writer: ctx.requestId,
+      readDeadline: startedAt + ctx.timeLimitMs - reserveMs(ctx.timeLimitMs),
+      settings: {
+        format: config.dump.format,
+        compression: config.dump.compression,
+        windowMinutes: config.dump.windowMinutes,
+        windowGraceSeconds: config.dump.windowGraceSeconds,
+        flushOpenWindow: config.dump.flushOpenWindow,
+        maxObjectBytes: config.cos.maxObjectBytes,
+        partSizeBytes: config.cos.partSizeBytes,
+        uploadConcurrency: config.cos.uploadConcurrency,
+        storageClass: config.cos.storageClass,
+        fetchMaxBytes: config.kafka.fetchMaxBytes,
+        startPosition: ev.startFrom ?? config.kafka.startPosition,
+        onOffsetOutOfRange: config.kafka.onOffsetOutOfRange,
+      },
+      onEvent: (level, message, fields) => logger[level](fields, message),
+    }).run();
+  } finally {
+    await kafka.close().catch(() => {});
+  }
+}
+
 export async function runConsumer(event: unknown, context: unknown, deps: ConsumerDeps): Promise<ConsumerResult> {
   const startedAt = Date.now();
   // Everything is validated before anything is read or written.
@@ -89,47 +137,14 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
       return { status: 'held', topic: ev.topic, partition: ev.partition, holder: taken.holder.holder, heldForMs: taken.ageMs };
     }
     const lease = taken.lease;
-    await abortLeftovers(store, taken.previous, logger);
-    const kafka = await KafkaClient.connect({
-      brokers: config.kafka.brokers,
-      clientId: `ckafka-to-cos-${ctx.functionName}`,
-      sasl: config.kafka.sasl,
-      ssl: config.kafka.ssl,
-      retryForMs: Math.min(60_000, ctx.timeLimitMs / 4),
-      onLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
-    });
     try {
-      const dumper = new PartitionDumper({
-        log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId),
-        store,
-        layout,
-        lease,
-        writer: ctx.requestId,
-        readDeadline: startedAt + ctx.timeLimitMs - reserveMs(ctx.timeLimitMs),
-        settings: {
-          format: config.dump.format,
-          compression: config.dump.compression,
-          windowMinutes: config.dump.windowMinutes,
-          windowGraceSeconds: config.dump.windowGraceSeconds,
-          flushOpenWindow: config.dump.flushOpenWindow,
-          maxObjectBytes: config.cos.maxObjectBytes,
-          partSizeBytes: config.cos.partSizeBytes,
-          uploadConcurrency: config.cos.uploadConcurrency,
-          storageClass: config.cos.storageClass,
-          fetchMaxBytes: config.kafka.fetchMaxBytes,
-          startPosition: ev.startFrom ?? config.kafka.startPosition,
-          onOffsetOutOfRange: config.kafka.onOffsetOutOfRange,
-        },
-        onEvent: (level, message, fields) => logger[level](fields, message),
-      });
-      summary = await dumper.run();
+      await abortLeftovers(store, taken.previous, logger);
+      summary = await dumpWithKafka(config, ev, ctx, groupId, store, layout, lease, startedAt, logger);
       await lease.release();
     } catch (err) {
       // A failed invocation is still alive: it hands the partition on at once rather than after the TTL.
       await lease.release().catch(() => lease.stop());
       throw err;
-    } finally {
-      await kafka.close().catch(() => {});
     }
     const { objects, ...counts } = summary;
     logger.info(

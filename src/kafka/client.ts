@@ -118,6 +118,9 @@ export class KafkaClient {
 
   private async leader(topic: string, partition: number): Promise<KafkaJsBroker> {
     await this.cluster.addMultipleTargetTopics([topic]);
+    if (this.cluster.findTopicPartitionMetadata(topic).length === 0) {
+      throw new KafkaError(`topic ${topic} does not exist on brokers ${this.options.brokers.join(',')}; check KAFKA_TOPIC`, KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION, false);
+    }
     const byLeader = this.cluster.findLeaderForPartitions(topic, [partition]);
     const nodeId = Object.keys(byLeader)[0];
     if (nodeId === undefined) {

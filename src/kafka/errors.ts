@@ -59,7 +59,9 @@ interface KafkaJsLikeError {
 /** Connection failures, leader moves and timeouts pass; authentication and authorization do not. */
 export function isRetriable(err: unknown): boolean {
   if (err instanceof KafkaError) return err.retriable;
-  const e = err as KafkaJsLikeError;
+  const e = err as KafkaJsLikeError & { cause?: unknown };
+  // kafkajs gives up after its own few retries; a broker restart takes longer, so judge the cause.
+  if (e?.name === 'KafkaJSNumberOfRetriesExceeded' && e.cause) return isRetriable(e.cause);
   if (e?.type === 'SASL_AUTHENTICATION_FAILED' || e?.name === 'KafkaJSSASLAuthenticationError') return false;
   if (e?.type === 'TOPIC_AUTHORIZATION_FAILED' || e?.type === 'GROUP_AUTHORIZATION_FAILED') return false;
   if (e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSConnectionClosedError' || e?.name === 'KafkaJSRequestTimeoutError') return true;

@@ -71,7 +71,6 @@ export interface ConsumerProcess {
 
 /** The built consumer bundle in a child process, so a test can SIGKILL it at any point. */
 export function spawnConsumer(env: Record<string, string>, partition: number, timeLimitMs = 120_000): ConsumerProcess {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
   const script = require.resolve('../fixtures/run-consumer.js');
   const child = spawn(process.execPath, [script, JSON.stringify({ topic: env.KAFKA_TOPIC, partition }), String(timeLimitMs)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
