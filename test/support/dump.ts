@@ -1,7 +1,7 @@
 // Running the consumer against the shared broker and a test COS server, and reading back what it wrote.
 import { gunzipSync } from 'node:zlib';
 import { runConsumer, type ConsumerResult } from '../../src/consumer/consumer';
-import { listAll } from '../../src/cos/store';
+import { listAll, type ObjectStore } from '../../src/cos/store';
 import { BOOKKEEPING_SEGMENT, parseDataObjectKey } from '../../src/dump/keys';
 import { decodeManifest, type Manifest } from '../../src/dump/manifest';
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION, type TestCos } from './cos';
@@ -44,17 +44,18 @@ export interface StoredPartition {
 }
 
 /** A partition's data objects in key order, decompressed and concatenated, with its manifests. */
-export async function readBack(cos: TestCos, prefix: string, partition: number): Promise<StoredPartition> {
+export async function readBack(from: TestCos | ObjectStore, prefix: string, partition: number): Promise<StoredPartition> {
+  const store = 'store' in from ? from.store : from;
   const keys: string[] = [];
   const manifests: Manifest[] = [];
-  for await (const object of listAll(cos.store, prefix)) {
+  for await (const object of listAll(store, prefix)) {
     if (new RegExp(`/${BOOKKEEPING_SEGMENT}/manifests/[^/]+/[^/]+/${partition}/`).test(object.key)) {
-      manifests.push(decodeManifest((await cos.store.getObject(object.key))!.body, object.key));
+      manifests.push(decodeManifest((await store.getObject(object.key))!.body, object.key));
     } else if (!object.key.includes(BOOKKEEPING_SEGMENT) && parseDataObjectKey(object.key)?.partition === partition) keys.push(object.key);
   }
   const bodies = [];
   for (const key of keys) {
-    const body = (await cos.store.getObject(key))!.body;
+    const body = (await store.getObject(key))!.body;
     bodies.push(key.endsWith('.gz') ? gunzipSync(body) : body);
   }
   return { keys, content: Buffer.concat(bodies), manifests: manifests.sort((a, b) => a.startOffset - b.startOffset) };
