@@ -9,7 +9,12 @@ function lazy(summary: string, load: () => Promise<{ run(args: string[]): Promis
 }
 
 export const commands: Record<string, Command> = {
+  demo: lazy('run the whole product on the embedded local stack and show what it wrote', () => import('./demo')),
+  run: lazy('run one scheduler tick against the configured environment', () => import('./run')),
+  plan: lazy('show partitions, committed and end offsets and lag; writes nothing', () => import('./plan')),
+  verify: lazy('audit a dump in COS for gaps and overlaps (--deep: compare with Kafka)', () => import('./verify')),
   'local kafka': lazy('start a local Apache Kafka broker (KRaft) on loopback', () => import('./local-kafka')),
   'local cos': lazy('start the local COS-compatible server', () => import('./local-cos')),
   'local api': lazy('start the local SCF/CKafka API emulator', () => import('./local-api')),
+  'local stack': lazy('start Kafka, the COS server and the API emulator together', () => import('./local-stack')),
 };

@@ -1,0 +1,41 @@
+// `ckafka-cos verify`: audits a topic's dump from COS against the group's committed offsets, and with
+// `deep` re-reads every dumped record from Kafka and compares the objects' bytes.
+import type { ObjectStore } from '../cos/store';
+import type { Layout } from '../dump/keys';
+import type { KafkaClient } from '../kafka/client';
+import { auditPartition, isProblem, type PartitionAudit } from './audit';
+import { checkContent, kafkaRecordSource, type ContentReport } from './content';
+import { readDump } from './read-dump';
+
+export interface PartitionVerdict {
+  audit: PartitionAudit;
+  content?: ContentReport;
+  ok: boolean;
+}
+
+export interface TopicVerdict {
+  topic: string;
+  topicId: string;
+  partitions: PartitionVerdict[];
+  ok: boolean;
+}
+
+export async function verifyTopic(options: { store: ObjectStore; layout: Layout; topic: string; groupId: string; kafka: KafkaClient; deep: boolean; fetchMaxBytes?: number }): Promise<TopicVerdict> {
+  const { store, layout, topic, groupId, kafka } = options;
+  const dump = await readDump(store, layout);
+  const partitionIds = (await kafka.partitions([topic])).get(topic) ?? [];
+  const committed = await kafka.committedOffsets(groupId, topic, partitionIds);
+  const ids = [...new Set([...partitionIds, ...dump.keys()])].sort((a, b) => a - b);
+  const partitions: PartitionVerdict[] = [];
+  for (const partition of ids) {
+    const found = dump.get(partition) ?? { manifests: [], objects: [] };
+    const audit = auditPartition(partition, found.manifests, found.objects, committed.get(partition)?.offset);
+    let content: ContentReport | undefined;
+    if (options.deep) {
+      const fetch = (offset: number) => kafka.fetch(topic, partition, offset, options.fetchMaxBytes ?? 4 * 1024 * 1024, 100);
+      content = await checkContent(store, partition, found.manifests, kafkaRecordSource(fetch));
+    }
+    partitions.push({ audit, content, ok: !audit.findings.some(isProblem) && (content?.mismatches.length ?? 0) === 0 });
+  }
+  return { topic, topicId: layout.topicId, partitions, ok: partitions.every((p) => p.ok) };
+}
