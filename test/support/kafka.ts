@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
 import { DEFAULT_SASL_USERS } from '../../src/local/kafka/broker';
+import { createTopicAndWait } from '../../src/local/kafka/topics';
 
 export function testBrokers(): string {
   const brokers = process.env.TEST_KAFKA_BROKERS;
@@ -37,8 +38,7 @@ export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T>
 
 export async function createTopic(topic: string, numPartitions = 1, configEntries: ITopicConfig['configEntries'] = []): Promise<void> {
   await withAdmin(async (admin) => {
-    const created = await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
-    if (!created) throw new Error(`topic ${topic} already exists`);
+    if (!(await createTopicAndWait(admin, topic, numPartitions, configEntries))) throw new Error(`topic ${topic} already exists`);
   });
 }
 

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { createTopicAndWait } from '../../local/kafka/topics';
 import { cacheDir } from '../../local/paths';
 import { startLocalStack } from '../../local/stack';
 import { clearStackState, writeStackState } from '../environment';
@@ -12,7 +13,7 @@ export async function ensureTopic(brokers: string, topic: string, partitions: nu
   const admin = new Kafka({ clientId: 'ckafka-cos', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    if (!(await admin.listTopics()).includes(topic)) await createTopicAndWait(admin, topic, partitions);
   } finally {
     await admin.disconnect();
   }
