@@ -16,7 +16,8 @@ export interface Config {
     /** Unset means the consumer function's own name, as in the original product. */
     groupId?: string;
     sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
-    ssl: boolean;
+    /** TLS: off, on with the system's CAs, or on trusting the given CA certificates. */
+    ssl: boolean | { ca: string[] };
     startPosition: StartPosition;
     onOffsetOutOfRange: 'fail' | 'earliest';
     fetchMaxBytes: number;
@@ -179,7 +180,7 @@ export function loadConfig(env: Env, role: FunctionRole | 'tool'): Config {
       topics: v.KAFKA_TOPIC ?? [],
       groupId: v.KAFKA_GROUP_ID,
       sasl,
-      ssl: v.KAFKA_SSL,
+      ssl: v.KAFKA_SSL_CA ? { ca: [v.KAFKA_SSL_CA] } : v.KAFKA_SSL,
       startPosition: v.START_POSITION,
       onOffsetOutOfRange: v.ON_OFFSET_OUT_OF_RANGE,
       fetchMaxBytes: v.FETCH_MAX_BYTES,

@@ -68,6 +68,11 @@ export const VARIABLES: Variable[] = [
   { name: 'KAFKA_SASL_PASSWORD', schema: optionalText(), description: 'SASL password.', secret: true },
   { name: 'KAFKA_SSL', schema: flag('false'), description: 'Connect to the brokers with TLS.', default: 'false' },
   {
+    name: 'KAFKA_SSL_CA',
+    schema: z.string().trim().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'must be a PEM certificate (-----BEGIN CERTIFICATE-----...)').optional(),
+    description: "PEM certificate of the CA that signed the brokers' TLS certificates, when it is not a public CA (implies KAFKA_SSL).",
+  },
+  {
     name: 'CKAFKA_INSTANCE_ID',
     alias: 'instance_id',
     schema: text().pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka instance id such as ckafka-abcd1234')),

@@ -68,7 +68,7 @@ export class CosObjectStore implements ObjectStore {
   ) {
     this.bucket = options.bucket;
     this.region = options.region;
-    this.policy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 5000, ...options.retry };
+    this.policy = { attempts: 8, baseDelayMs: 200, maxDelayMs: 8000, ...options.retry };
   }
 
   private target() {

@@ -16,7 +16,7 @@ export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
-  ssl?: boolean;
+  ssl?: boolean | { ca: string[] };
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
   /** How long transient failures (leader moves, broker restarts) are retried before giving up. */

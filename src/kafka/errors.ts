@@ -69,10 +69,15 @@ export function isRetriable(err: unknown): boolean {
   return e?.retriable === true;
 }
 
+const TLS_FAILURE = /certificate|self[- ]signed|SSL routines|wrong version number|ERR_SSL|TLS/i;
+
 /** Explains a failure to reach or use the brokers, naming what to check. */
 export function describeKafkaFailure(err: unknown, brokers: string[]): string {
   const e = err as KafkaJsLikeError;
   const detail = e?.message ?? String(err);
+  if (TLS_FAILURE.test(detail)) {
+    return `the TLS connection to ${brokers.join(',')} failed (${detail}); check KAFKA_SSL (the listener must speak TLS) and KAFKA_SSL_CA (the CA that signed the brokers' certificates)`;
+  }
   if (e?.name === 'KafkaJSSASLAuthenticationError' || e?.type === 'SASL_AUTHENTICATION_FAILED') {
     return `Kafka rejected the SASL credentials (${detail}); check KAFKA_SASL_USERNAME (CKafka: instanceId#user) and KAFKA_SASL_PASSWORD`;
   }

@@ -3,7 +3,7 @@ import { startTestCos, TEST_BUCKET, type TestCos } from '../support/cos';
 import { consumerEnv, context, readBack } from '../support/dump';
 import { runConsumer } from '../../src/consumer/consumer';
 import { listAll } from '../../src/cos/store';
-import { createTopic, produce, testSaslBrokers, uniqueTopic } from '../support/kafka';
+import { createTopic, produce, testSaslBrokers, testSslBrokers, uniqueTopic } from '../support/kafka';
 import { freePort } from '../../src/local/ports';
 
 let cos: TestCos;
@@ -89,5 +89,17 @@ describe('consumer input errors', () => {
     const result = await runConsumer({ topic, partition: 0 }, context(), { env, logDestination: { write: () => true } as never });
     expect(result).toMatchObject({ status: 'dumped', records: 1 });
     expect((await readBack(cos, `${topic}/`, 0)).content.toString()).toBe('only\n');
+  });
+
+  it('reads over TLS, trusting the CA given in KAFKA_SSL_CA, and explains a certificate it cannot trust', async () => {
+    const { brokers, ca } = testSslBrokers();
+    const untrusted = await failure(consumerEnv(cos, topic, { KAFKA_BROKERS: brokers, KAFKA_SSL: 'true' }));
+    expect(untrusted).toMatch(/TLS connection .* failed .*KAFKA_SSL_CA/);
+    const other = uniqueTopic('e2e-tls');
+    await createTopic(other, 1);
+    await produce(other, [{ value: 'over tls', timestamp: String(Date.UTC(2026, 0, 1)) }]);
+    const env = consumerEnv(cos, other, { KAFKA_BROKERS: brokers, KAFKA_SSL_CA: ca });
+    expect(await runConsumer({ topic: other, partition: 0 }, context(), { env, logDestination: { write: () => true } as never })).toMatchObject({ status: 'dumped', records: 1 });
+    expect((await readBack(cos, `${other}/`, 0)).content.toString()).toBe('over tls\n');
   });
 });

@@ -53,9 +53,9 @@ describe('local Kafka broker', () => {
   });
 
   it('writes a single-node KRaft configuration with every listener on loopback', () => {
-    const text = serverProperties({ port: 1, saslPort: 2, controllerPort: 3, saslUsers: { u: 'p' }, logDir: '/d' });
+    const text = serverProperties({ port: 1, saslPort: 2, controllerPort: 3, saslUsers: { u: 'p' }, ssl: { port: 4, keystore: '/k.p12', password: 'pw' }, logDir: '/d' });
     const listeners = /^listeners=(.*)$/m.exec(text)?.[1] ?? '';
-    expect(listeners.split(',')).toEqual(['PLAINTEXT://127.0.0.1:1', 'SASL_PLAINTEXT://127.0.0.1:2', 'CONTROLLER://127.0.0.1:3']);
+    expect(listeners.split(',')).toEqual(['PLAINTEXT://127.0.0.1:1', 'SASL_PLAINTEXT://127.0.0.1:2', 'SSL://127.0.0.1:4', 'CONTROLLER://127.0.0.1:3']);
     expect(text).toContain('process.roles=broker,controller\n');
     expect(text).toContain('controller.quorum.voters=1@127.0.0.1:3\n');
   });

@@ -18,5 +18,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__KAFKA_BROKER__ = broker;
   process.env.TEST_KAFKA_BROKERS = broker.bootstrap;
   process.env.TEST_KAFKA_SASL_BROKERS = broker.saslBootstrap;
+  process.env.TEST_KAFKA_SSL_BROKERS = broker.sslBootstrap;
+  process.env.TEST_KAFKA_SSL_CA = broker.sslCertificate;
   process.env.TEST_KAFKA_DIR = dir;
 }

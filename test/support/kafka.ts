@@ -17,6 +17,13 @@ export function testSaslBrokers(): { brokers: string; username: string; password
   return { brokers, username, password };
 }
 
+export function testSslBrokers(): { brokers: string; ca: string } {
+  const brokers = process.env.TEST_KAFKA_SSL_BROKERS;
+  const ca = process.env.TEST_KAFKA_SSL_CA;
+  if (!brokers || !ca) throw new Error('TEST_KAFKA_SSL_BROKERS is not set: run the tests through jest');
+  return { brokers, ca };
+}
+
 export function testKafka(): Kafka {
   return new Kafka({ clientId: 'test', brokers: [testBrokers()], logLevel: logLevel.NOTHING });
 }

@@ -55,6 +55,15 @@ export class KafkaBroker {
     return `127.0.0.1:${this.layout.saslPort}`;
   }
 
+  get sslBootstrap(): string {
+    return `127.0.0.1:${this.layout.ssl.port}`;
+  }
+
+  /** The PEM certificate of the SSL listener, for clients to trust. */
+  get sslCertificate(): string {
+    return readFileSync(join(this.dir, 'broker-cert.pem'), 'utf8');
+  }
+
   get logFile(): string {
     return join(this.dir, 'broker.log');
   }
@@ -71,10 +80,12 @@ export class KafkaBroker {
       saslPort: options.saslPort || (await freePort()),
       controllerPort: options.controllerPort || (await freePort()),
       saslUsers: options.saslUsers ?? DEFAULT_SASL_USERS,
+      ssl: { port: await freePort(), keystore: join(options.dir, 'broker.p12'), password: 'local-broker-keystore' },
       logDir: join(options.dir, 'data'),
       overrides: options.overrides,
     };
     const broker = new KafkaBroker(libs, layout, options.dir, options);
+    broker.makeKeystore();
     broker.format();
     await broker.launch();
     return broker;
@@ -96,6 +107,19 @@ export class KafkaBroker {
 
   private get propertiesFile(): string {
     return join(this.dir, 'server.properties');
+  }
+
+  /** A self-signed certificate for 127.0.0.1, made once per broker folder with the JDK's keytool. */
+  private makeKeystore(): void {
+    const { keystore, password } = this.layout.ssl;
+    const pem = join(this.dir, 'broker-cert.pem');
+    if (existsSync(keystore) && existsSync(pem)) return;
+    const keytool = (args: string[]) => {
+      const result = spawnSync('keytool', args, { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`keytool ${args[0]} failed (exit ${result.status}): ${result.stderr || result.stdout || result.error?.message}`);
+    };
+    keytool(['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '3650', '-dname', 'CN=127.0.0.1', '-ext', 'SAN=IP:127.0.0.1,DNS:localhost', '-keystore', keystore, '-storetype', 'PKCS12', '-storepass', password, '-keypass', password]);
+    keytool(['-exportcert', '-rfc', '-alias', 'broker', '-keystore', keystore, '-storepass', password, '-file', pem]);
   }
 
   /** Writes the configuration and formats storage unless a previous run already did (a restart keeps data). */

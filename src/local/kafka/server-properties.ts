@@ -6,6 +6,8 @@ export interface BrokerLayout {
   /** SASL_PLAINTEXT listener, so SASL/PLAIN (CKafka's public-network access) is tested for real. */
   saslPort: number;
   saslUsers: Record<string, string>;
+  /** SSL listener (TLS without SASL), with a keystore made for 127.0.0.1. */
+  ssl: { port: number; keystore: string; password: string };
   logDir: string;
   overrides?: Record<string, string | number | boolean>;
 }
@@ -22,11 +24,15 @@ export function serverProperties(layout: BrokerLayout): string {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${host}:${layout.controllerPort}`,
-    listeners: `PLAINTEXT://${host}:${layout.port},SASL_PLAINTEXT://${host}:${layout.saslPort},CONTROLLER://${host}:${layout.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${host}:${layout.port},SASL_PLAINTEXT://${host}:${layout.saslPort}`,
+    listeners: `PLAINTEXT://${host}:${layout.port},SASL_PLAINTEXT://${host}:${layout.saslPort},SSL://${host}:${layout.ssl.port},CONTROLLER://${host}:${layout.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${host}:${layout.port},SASL_PLAINTEXT://${host}:${layout.saslPort},SSL://${host}:${layout.ssl.port}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT',
+    'listener.name.ssl.ssl.keystore.location': layout.ssl.keystore,
+    'listener.name.ssl.ssl.keystore.password': layout.ssl.password,
+    'listener.name.ssl.ssl.keystore.type': 'PKCS12',
+    'listener.name.ssl.ssl.key.password': layout.ssl.password,
     'sasl.enabled.mechanisms': 'PLAIN',
     'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${jaasUsers};`,
     'log.dirs': layout.logDir,
@@ -40,7 +46,10 @@ export function serverProperties(layout: BrokerLayout): string {
     'group.initial.rebalance.delay.ms': 0,
     'message.max.bytes': LOCAL_MESSAGE_MAX_BYTES,
     'replica.fetch.max.bytes': LOCAL_MESSAGE_MAX_BYTES,
-    // Retention tests shrink segments and retention per topic; the cleaner must look often to act on them.
+    // Keep records forever unless a topic says otherwise: tests and benchmarks produce records with old
+    // timestamps, which a time-based retention would delete under them. Retention tests shrink segments
+    // and retention per topic, and the cleaner looks often so that they act quickly.
+    'log.retention.ms': -1,
     'log.retention.check.interval.ms': 1000,
     'log.segment.delete.delay.ms': 0,
     'file.delete.delay.ms': 0,
