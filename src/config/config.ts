@@ -71,9 +71,14 @@ type Values = Record<string, unknown>;
 const PARTS_PER_UPLOAD_MAX = 10_000;
 const OWN_PREFIXES = /^(KAFKA|CKAFKA|COS|TC|FUNCTION|WINDOW|INVOKE|UPLOAD|FETCH|PART|MAX|START|FLUSH|ON)_/;
 
+/** An empty value counts as unset: deployment files and the SCF console leave optional variables empty. */
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
 function rawValue(env: Env, variable: Variable, problems: string[]): string | undefined {
-  const value = env[variable.name];
-  const aliased = variable.alias ? env[variable.alias] : undefined;
+  const value = present(env[variable.name]);
+  const aliased = variable.alias ? present(env[variable.alias]) : undefined;
   if (value !== undefined && aliased !== undefined && value.trim() !== aliased.trim()) {
     problems.push(`${variable.name}: set to "${value}" but its alias ${variable.alias} says "${aliased}"; keep one`);
   }
@@ -89,9 +94,10 @@ function parseVariables(env: Env, role: FunctionRole | 'tool', problems: string[
   for (const variable of VARIABLES) {
     const raw = rawValue(env, variable, problems);
     const required = role !== 'tool' && variable.requiredBy?.includes(role);
-    if (raw === undefined || (raw.trim() === '' && required)) {
+    if (raw === undefined) {
       if (required) {
-        problems.push(`${label(variable)}: required${raw === undefined ? '' : ' but empty'}; ${variable.description}`);
+        const empty = env[variable.name] !== undefined || (variable.alias !== undefined && env[variable.alias] !== undefined);
+        problems.push(`${label(variable)}: required${empty ? ' but empty' : ''}; ${variable.description}`);
         continue;
       }
       // Unset and not needed by this function: its default if it has one, else nothing.

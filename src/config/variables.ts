@@ -16,6 +16,8 @@ export interface Variable {
   /** Functions that cannot run without it. */
   requiredBy?: FunctionRole[];
   secret?: boolean;
+  /** Only for the local stack (emulator addresses); a cloud deployment leaves it unset. */
+  localOnly?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -115,9 +117,9 @@ export const VARIABLES: Variable[] = [
     description: 'Storage class of the data objects (the original used `STANDARD_IA`).',
     default: 'STANDARD',
   },
-  { name: 'COS_ENDPOINT', schema: z.string().trim().url('must be a URL such as http://127.0.0.1:9000').optional(), description: 'COS address override, for the local COS server (`http://127.0.0.1:PORT`).' },
-  { name: 'TC_SCF_ENDPOINT', schema: z.string().trim().url('must be a URL').optional(), description: 'SCF API address override, for the local API emulator.' },
-  { name: 'TC_CKAFKA_ENDPOINT', schema: z.string().trim().url('must be a URL').optional(), description: 'CKafka API address override, for the local API emulator.' },
+  { name: 'COS_ENDPOINT', schema: z.string().trim().url('must be a URL such as http://127.0.0.1:9000').optional(), description: 'COS address override, for the local COS server (`http://127.0.0.1:PORT`).', localOnly: true },
+  { name: 'TC_SCF_ENDPOINT', schema: z.string().trim().url('must be a URL').optional(), description: 'SCF API address override, for the local API emulator.', localOnly: true },
+  { name: 'TC_CKAFKA_ENDPOINT', schema: z.string().trim().url('must be a URL').optional(), description: 'CKafka API address override, for the local API emulator.', localOnly: true },
   {
     name: 'CONSUMER_FUNCTION_NAME',
     alias: 'consumer_function_name',

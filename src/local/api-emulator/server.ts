@@ -47,6 +47,8 @@ export interface ApiEmulator {
   invocations(): InvocationRecord[];
   /** Every Invoke call that passed authentication, accepted or throttled, in arrival order. */
   arrivals(): InvokeArrival[];
+  /** Every authenticated call: the action and what it named (function or topic). */
+  calls(): Array<{ action: string; target: string }>;
   idle(): Promise<void>;
   registerFunction(definition: FunctionDefinition): void;
   close(): Promise<void>;
@@ -84,6 +86,7 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
   const appId = options.appId ?? '1250000000';
   const faults = new FaultRules<ApiAction, ApiFault>();
   const arrivals: InvokeArrival[] = [];
+  const calls: Array<{ action: string; target: string }> = [];
   const runner = new FunctionRunner({
     workers: options.workers ?? cpus().length,
     region,
@@ -217,6 +220,7 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
         return fail('InvalidParameter', 'The request body is not valid JSON.');
       }
       const faultTarget = String(params.FunctionName ?? params.TopicName ?? '');
+      calls.push({ action: actionName, target: actionName === 'DescribeTopicAttributes' ? `${String(params.InstanceId)}/${faultTarget}` : faultTarget });
       const fault = faults.decide(route.action, faultTarget);
       if (fault) return fail(fault.code, fault.message ?? `Injected ${fault.code}.`);
       answer(res, await route.handle(params), requestId);
@@ -237,6 +241,7 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
     faults,
     invocations: () => runner.invocations(),
     arrivals: () => arrivals,
+    calls: () => calls,
     idle: () => runner.idle(),
     registerFunction: (definition) => runner.register(definition),
     close: async () => {
