@@ -32,6 +32,7 @@ export interface Config {
     partSizeBytes: number;
     maxObjectBytes: number;
     uploadConcurrency: number;
+    timeoutMs: number;
   };
   dump: {
     format: 'lines' | 'jsonl';
@@ -201,6 +202,7 @@ export function loadConfig(env: Env, role: FunctionRole | 'tool'): Config {
       partSizeBytes: v.PART_SIZE_BYTES,
       maxObjectBytes: v.MAX_OBJECT_BYTES,
       uploadConcurrency: v.UPLOAD_CONCURRENCY,
+      timeoutMs: v.COS_TIMEOUT_SECONDS * 1000,
     },
     dump: {
       format: v.FORMAT,

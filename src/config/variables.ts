@@ -104,7 +104,18 @@ export const VARIABLES: Variable[] = [
   {
     name: 'COS_PREFIX',
     alias: 'file_path_prefix',
-    schema: withDefault(z.string(), ''),
+    schema: withDefault(
+      z
+        .string()
+        .trim()
+        .refine((prefix) => !prefix.startsWith('/'), 'must not start with "/"')
+        .refine((prefix) => !prefix.split('/').some((segment) => segment === '..' || segment === '.'), 'must not contain "." or ".." segments')
+        // eslint-disable-next-line no-control-regex
+        .refine((prefix) => !/[\u0000-\u001f\u007f]/.test(prefix), 'must not contain control characters')
+        .refine((prefix) => !prefix.includes('//'), 'must not contain empty segments ("//")')
+        .refine((prefix) => Buffer.byteLength(prefix) <= 200, 'must be at most 200 bytes (COS keys are at most 850)'),
+      '',
+    ),
     description: 'Key prefix for everything the product writes, such as `ckafka/` (no leading `/`).',
     default: '(empty)',
   },
@@ -158,6 +169,7 @@ export const VARIABLES: Variable[] = [
     default: '524288000',
   },
   { name: 'PART_SIZE_BYTES', schema: withDefault(integer(MiB, 5 * 1024 * MiB), String(8 * MiB)), description: 'Multipart upload part size, at least 1 MiB.', default: String(8 * MiB) },
+  { name: 'COS_TIMEOUT_SECONDS', schema: withDefault(integer(5, 300), '30'), description: 'How long one COS request may take before it is retried (a part of PART_SIZE_BYTES must fit in it).', default: '30' },
   { name: 'UPLOAD_CONCURRENCY', schema: withDefault(integer(1, 16), '2'), description: 'Parts uploaded at once per consumer (memory is about PART_SIZE_BYTES × (this + 2)).', default: '2' },
   {
     name: 'START_POSITION',

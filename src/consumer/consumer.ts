@@ -35,7 +35,7 @@ export function reserveMs(timeLimitMs: number): number {
 
 function storeFor(config: Config, deps: ConsumerDeps, logger: Logger): ObjectStore {
   if (deps.store) return deps.store(config);
-  const cos = createCosClient({ ...config.credentials, endpoint: config.cos.endpoint });
+  const cos = createCosClient({ ...config.credentials, endpoint: config.cos.endpoint, timeoutMs: config.cos.timeoutMs });
   return new CosObjectStore(cos, {
     bucket: config.cos.bucket,
     region: config.cos.region,
