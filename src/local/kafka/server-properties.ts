@@ -52,6 +52,8 @@ export function serverProperties(layout: BrokerLayout): string {
     'log.retention.ms': -1,
     'log.retention.check.interval.ms': 1000,
     'log.segment.delete.delay.ms': 0,
+    // Compaction tests need the cleaner to look at dirty logs every second, not every 15.
+    'log.cleaner.backoff.ms': 1000,
     'file.delete.delay.ms': 0,
     ...layout.overrides,
   };
