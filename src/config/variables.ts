@@ -138,8 +138,18 @@ export const VARIABLES: Variable[] = [
     description: 'The consumer function the scheduler invokes.',
     requiredBy: ['scheduler'],
   },
-  { name: 'FUNCTION_NAMESPACE', schema: withDefault(text(), 'default'), description: "The consumer function's namespace.", default: 'default' },
-  { name: 'FUNCTION_QUALIFIER', schema: withDefault(text(), '$LATEST'), description: 'Version or alias of the consumer function to invoke.', default: '$LATEST' },
+  {
+    name: 'FUNCTION_NAMESPACE',
+    schema: withDefault(text().pipe(z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'must be an SCF namespace (letters, digits, "_" and "-")')), 'default'),
+    description: "The consumer function's namespace.",
+    default: 'default',
+  },
+  {
+    name: 'FUNCTION_QUALIFIER',
+    schema: withDefault(text().pipe(z.string().regex(/^(\$LATEST|[A-Za-z0-9_-]{1,64})$/, 'must be $LATEST, a version number or an alias name')), '$LATEST'),
+    description: 'Version or alias of the consumer function to invoke.',
+    default: '$LATEST',
+  },
   {
     name: 'PARTITION_SOURCE',
     schema: withDefault(z.enum(['kafka', 'ckafka-api'], 'must be kafka or ckafka-api'), 'kafka'),

@@ -58,7 +58,8 @@ export interface TestRecord {
 }
 
 export async function produce(topic: string, records: TestRecord[], options: { batchSize?: number; compression?: number } = {}): Promise<void> {
-  const producer = testKafka().producer({ allowAutoTopicCreation: false });
+  // Idempotent: a retried send (the broker still settling) must not put duplicates in the log the tests compare with.
+  const producer = testKafka().producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     const batchSize = options.batchSize ?? 1000;
