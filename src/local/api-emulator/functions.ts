@@ -256,6 +256,13 @@ export class FunctionRunner {
     this.checkIdle();
   }
 
+  /** Kills up to `count` running invocations at once, as a crashed SCF instance would die. */
+  crashRunning(count = 1): number {
+    const busy = this.slots.filter((s) => s.busy).slice(0, count);
+    for (const slot of busy) void slot.worker.terminate();
+    return busy.length;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));

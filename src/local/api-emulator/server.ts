@@ -50,6 +50,8 @@ export interface ApiEmulator {
   /** Every authenticated call: the action and what it named (function or topic). */
   calls(): Array<{ action: string; target: string }>;
   idle(): Promise<void>;
+  /** Kills up to `count` running function instances mid-invocation (their async retries follow). */
+  crashRunning(count?: number): number;
   registerFunction(definition: FunctionDefinition): void;
   close(): Promise<void>;
 }
@@ -243,6 +245,7 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
     arrivals: () => arrivals,
     calls: () => calls,
     idle: () => runner.idle(),
+    crashRunning: (count) => runner.crashRunning(count),
     registerFunction: (definition) => runner.register(definition),
     close: async () => {
       await runner.close();
