@@ -3,7 +3,7 @@
 import { BOOKKEEPING_SEGMENT } from '../../src/dump/keys';
 import { expectSameBytes } from '../support/bytes';
 import { startTestCos, type TestCos } from '../support/cos';
-import { asLines, consumerEnv, dumpPartition, readBack, spawnConsumer } from '../support/dump';
+import { asLines, consumerEnv, dumpPartition, dumpWhenFree, readBack, spawnConsumer } from '../support/dump';
 import { createTopic, produce, uniqueTopic } from '../support/kafka';
 import { KafkaClient } from '../../src/kafka/client';
 import { testBrokers } from '../support/kafka';
@@ -62,8 +62,7 @@ describe('exactly once', () => {
 
     // The crashed consumer's lease blocks the partition until it expires; then the next one adopts the object.
     expect(await dumpPartition(env, 0)).toMatchObject({ status: 'held' });
-    await new Promise((r) => setTimeout(r, 6500));
-    const retry = await dumpPartition(env, 0);
+    const retry = await dumpWhenFree(env, 0);
     expect(retry).toMatchObject({ status: 'dumped', toOffset: 3000 });
 
     const stored = await readBack(cos, `${topic}/`, 0);
@@ -82,9 +81,8 @@ describe('exactly once', () => {
     await consumer.exited;
     await new Promise((r) => setTimeout(r, 300));
     expect((await cos.store.listMultipartUploads(`${topic}/`)).length).toBe(1);
-    await new Promise((r) => setTimeout(r, 6500));
 
-    expect(await dumpPartition(env, 0)).toMatchObject({ status: 'dumped', toOffset: 8000 });
+    expect(await dumpWhenFree(env, 0)).toMatchObject({ status: 'dumped', toOffset: 8000 });
     expect(await cos.store.listMultipartUploads(`${topic}/`)).toEqual([]);
     expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
   }, 60_000);

@@ -13,7 +13,7 @@ import { LOCAL_INSTANCE_ID } from '../../src/local/defaults';
 import { startLocalStack } from '../../src/local/stack';
 import { runScheduler } from '../../src/scheduler/scheduler';
 import { startTestCos, type TestCos } from '../support/cos';
-import { dumpPartition, spawnConsumer } from '../support/dump';
+import { dumpWhenFree, spawnConsumer } from '../support/dump';
 import { expectInvariant } from '../support/invariant';
 import { createTopic, produce, testBrokers, uniqueTopic } from '../support/kafka';
 import { invariant, reliabilityEnv } from '../support/reliability';
@@ -53,10 +53,8 @@ describe('process faults', () => {
       const exit = await consumer.exited;
       cos.server.events.off('request', listener);
       expect([exit.signal, exit.stderr.slice(-500)]).toEqual(['SIGKILL', '']);
-      // The killed consumer's lease blocks the partition for LEASE_TTL_SECONDS (5 s here).
-      await new Promise((r) => setTimeout(r, 5500));
     }
-    const last = await dumpPartition(env, 0, { timeLimitMs: 120_000 });
+    const last = await dumpWhenFree(env, 0, { timeLimitMs: 120_000 });
     expect(last).toMatchObject({ status: 'dumped', toOffset: produced });
     const check = await invariant(cos, topic, 0, produced);
     expect(check.records).toBe(produced);

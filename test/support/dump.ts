@@ -80,3 +80,16 @@ export function spawnConsumer(env: Record<string, string>, partition: number, ti
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));
   return { child, exited };
 }
+
+/**
+ * Dumps once the partition's lease is free: a killed consumer's lease blocks for LEASE_TTL_SECONDS after
+ * its last renewal, give or take COS's one-second clock.
+ */
+export async function dumpWhenFree(env: Record<string, string>, partition: number, options: { timeLimitMs?: number } = {}): Promise<ConsumerResult> {
+  const deadline = Date.now() + (Number(env.LEASE_TTL_SECONDS ?? 30) + 10) * 1000;
+  for (;;) {
+    const result = await dumpPartition(env, partition, options);
+    if (result.status !== 'held' || Date.now() > deadline) return result;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
