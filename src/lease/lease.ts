@@ -153,21 +153,42 @@ export class Lease {
   }
 }
 
+interface LeaseState {
+  epochs: Array<{ key: string; epoch: number }>;
+  latest?: { key: string; epoch: number };
+  record?: LeaseRecord;
+  /** Set when the newest epoch is held by a live consumer. */
+  live?: { holder: LeaseRecord; ageMs: number };
+}
+
+/** Reads the newest epoch and judges it by COS's clock; undefined when it vanished while being read. */
+async function readLease(store: ObjectStore, folder: string, ttlMs: number): Promise<LeaseState | undefined> {
+  const epochs = await epochKeys(store, folder);
+  const latest = epochs[epochs.length - 1];
+  if (!latest) return { epochs };
+  const stored = await store.getObject(latest.key);
+  if (!stored) return undefined;
+  const record = parseRecord(stored.body, latest.key);
+  const ageMs = stored.serverTime.getTime() - stored.lastModified.getTime();
+  return { epochs, latest, record, live: !record.released && ageMs <= ttlMs ? { holder: record, ageMs } : undefined };
+}
+
+/** Who holds a partition's lease now, if anyone (reads only). */
+export async function leaseHolder(options: Pick<LeaseOptions, 'store' | 'folder' | 'ttlMs'>): Promise<{ holder: LeaseRecord; ageMs: number } | undefined> {
+  for (;;) {
+    const state = await readLease(options.store, options.folder, options.ttlMs ?? DEFAULT_LEASE_TTL_MS);
+    if (state) return state.live;
+  }
+}
+
 /** Tries to take the partition's lease. A live holder is reported, not waited for. */
 export async function acquireLease(options: LeaseOptions): Promise<AcquireResult> {
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const epochs = await epochKeys(options.store, options.folder);
-    const latest = epochs[epochs.length - 1];
-    let previous: LeaseRecord | undefined;
-    if (latest) {
-      const stored = await options.store.getObject(latest.key);
-      if (!stored) continue; // deleted under us by a newer holder's clean-up: look again
-      previous = parseRecord(stored.body, latest.key);
-      const ageMs = stored.serverTime.getTime() - stored.lastModified.getTime();
-      if (!previous.released && ageMs <= ttlMs) return { acquired: false, holder: previous, ageMs };
-    }
-    const epoch = (latest?.epoch ?? 0) + 1;
+    const state = await readLease(options.store, options.folder, ttlMs);
+    if (!state) continue; // deleted under us by a newer holder's clean-up: look again
+    if (state.live) return { acquired: false, holder: state.live.holder, ageMs: state.live.ageMs };
+    const epoch = (state.latest?.epoch ?? 0) + 1;
     const now = new Date();
     const record: LeaseRecord = { epoch, holder: options.holder, acquiredAt: now.toISOString(), renewedAt: now.toISOString(), released: false, uploads: [] };
     const key = `${options.folder}${padOffset(epoch)}`;
@@ -179,10 +200,10 @@ export async function acquireLease(options: LeaseOptions): Promise<AcquireResult
       throw err;
     }
     // Older epochs are history now; the newest one before ours stays so a zombie sees it was superseded.
-    for (const old of epochs.slice(0, -1)) await options.store.deleteObject(old.key).catch(() => {});
+    for (const old of state.epochs.slice(0, -1)) await options.store.deleteObject(old.key).catch(() => {});
     const lease = new Lease(options, epoch, record, sentAt);
     lease.startRenewing();
-    return { acquired: true, lease, previous };
+    return { acquired: true, lease, previous: state.record };
   }
   throw new Error(`could not settle the lease in ${options.folder} after 5 attempts (heavy contention)`);
 }

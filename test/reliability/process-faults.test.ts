@@ -16,7 +16,7 @@ import { startTestCos, type TestCos } from '../support/cos';
 import { dumpWhenFree, spawnConsumer } from '../support/dump';
 import { expectInvariant } from '../support/invariant';
 import { createTopic, produce, testBrokers, uniqueTopic } from '../support/kafka';
-import { invariant, reliabilityEnv } from '../support/reliability';
+import { invariant, leaseFree, reliabilityEnv } from '../support/reliability';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 8);
 
@@ -53,6 +53,7 @@ describe('process faults', () => {
       const exit = await consumer.exited;
       cos.server.events.off('request', listener);
       expect([exit.signal, exit.stderr.slice(-500)]).toEqual(['SIGKILL', '']);
+      await leaseFree(cos, topic, 0);
     }
     const last = await dumpWhenFree(env, 0, { timeLimitMs: 120_000 });
     expect(last).toMatchObject({ status: 'dumped', toOffset: produced });
