@@ -23,7 +23,7 @@ function vmHwmMiB(pid: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cos-rss-'));
-  const child = spawn(process.execPath, ['bin/ckafka-cos.js', 'local', 'cos', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SERVER_PROF] : []), 'bin/ckafka-cos.js', 'local', 'cos', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   const info = JSON.parse(first) as { endpoint: string; bucket: string; region: string; secretId: string; secretKey: string };
   const cos = createCosClient({ secretId: info.secretId, secretKey: info.secretKey, endpoint: info.endpoint });

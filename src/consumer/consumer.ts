@@ -11,8 +11,6 @@ import { KafkaClient } from '../kafka/client';
 import { acquireLease, type Lease, type LeaseRecord } from '../lease/lease';
 import { createLogger, type Logger, type LoggerOptions } from '../log';
 import { parseContext, type InvocationContext } from '../scf/context';
-import { createCkafkaClient } from '../tencent/clients';
-import { describeTopic } from '../tencent/topics';
 import { parseConsumerEvent, type ConsumerEvent } from './event';
 
 export interface ConsumerDeps {
@@ -46,6 +44,8 @@ function storeFor(config: Config, deps: ConsumerDeps, logger: Logger): ObjectSto
 async function topicIdFor(config: Config, event: ConsumerEvent): Promise<string> {
   const known = event.topicId ?? config.ckafka.topicId;
   if (known) return known;
+  // Loaded only here: the scheduler passes the topic id, and the CKafka SDK costs memory at start.
+  const [{ createCkafkaClient }, { describeTopic }] = await Promise.all([import('../tencent/clients'), import('../tencent/topics')]);
   const client = createCkafkaClient({ credentials: config.credentials, region: config.region, endpoint: config.ckafka.endpoint });
   return (await describeTopic(client, config.ckafka.instanceId, event.topic)).topicId;
 }

@@ -48,7 +48,8 @@ export interface ObjectUploadOptions {
 const WRITER_META = 'writer';
 
 export class ObjectUpload {
-  private current: Buffer;
+  /** Taken from the pool at the first byte, so that a sealed part's buffer can come back first. */
+  private current: Buffer | undefined;
   private pos = 0;
   private nextPart = 1;
   private uploadId: Promise<string> | undefined;
@@ -61,9 +62,7 @@ export class ObjectUpload {
   /** Tells our own earlier attempt apart from another writer when a retried request meets an existing key. */
   private readonly writer = randomBytes(8).toString('hex');
 
-  constructor(private readonly options: ObjectUploadOptions) {
-    this.current = options.pool.take();
-  }
+  constructor(private readonly options: ObjectUploadOptions) {}
 
   get key(): string {
     return this.options.key;
@@ -77,27 +76,34 @@ export class ObjectUpload {
     return this.uploadId;
   }
 
+  /** True while a sealed part waits for an upload slot: the writer should drain() before writing more. */
+  get needsDrain(): boolean {
+    return this.queued > 0;
+  }
+
   append(bytes: Buffer): void {
     let from = 0;
     while (from < bytes.length) {
-      const n = Math.min(bytes.length - from, this.current.length - this.pos);
-      bytes.copy(this.current, this.pos, from, from + n);
+      const current = (this.current ??= this.options.pool.take());
+      const n = Math.min(bytes.length - from, current.length - this.pos);
+      bytes.copy(current, this.pos, from, from + n);
       this.pos += n;
       from += n;
-      if (this.pos === this.current.length) this.sealPart();
+      if (this.pos === current.length) this.sealPart();
     }
     this.bytesWritten += bytes.length;
   }
 
   appendByte(byte: number): void {
-    this.current[this.pos++] = byte;
+    const current = (this.current ??= this.options.pool.take());
+    current[this.pos++] = byte;
     this.bytesWritten++;
-    if (this.pos === this.current.length) this.sealPart();
+    if (this.pos === current.length) this.sealPart();
   }
 
   private sealPart(): void {
-    const part = { partNumber: this.nextPart++, buffer: this.current, length: this.pos };
-    this.current = this.options.pool.take();
+    const part = { partNumber: this.nextPart++, buffer: this.current!, length: this.pos };
+    this.current = undefined;
     this.pos = 0;
     this.queued++;
     const task = this.uploadPart(part).finally(() => this.running.delete(task));
@@ -149,7 +155,7 @@ export class ObjectUpload {
     const put = { ...this.options.put, metadata: { ...this.options.put.metadata, ...metadata } };
     try {
       if (this.nextPart === 1) {
-        const body = this.current.subarray(0, this.pos);
+        const body = (this.current ?? Buffer.alloc(0)).subarray(0, this.pos);
         const { etag } = await this.options.store.putObject(this.key, body, { ...put, metadata: { ...put.metadata, [WRITER_META]: this.writer } });
         return { key: this.key, etag, bytes: this.bytesWritten, parts: 1 };
       }
@@ -168,7 +174,8 @@ export class ObjectUpload {
       }
       throw err;
     } finally {
-      this.options.pool.give(this.current);
+      if (this.current) this.options.pool.give(this.current);
+      this.current = undefined;
     }
   }
 

@@ -12,6 +12,8 @@ export interface ObjectBody extends ByteSink {
   storedBound(extra: number): number;
   /** Bytes appended (before compression). */
   readonly inputBytes: number;
+  /** True when the writer should drain() before writing more (a part or member is waiting). */
+  readonly needsDrain: boolean;
   drain(): Promise<void>;
   /** Ends the input and returns the exact number of bytes the object will store. */
   seal(): Promise<number>;
@@ -24,6 +26,10 @@ export class PlainBody implements ObjectBody {
 
   get inputBytes(): number {
     return this.upload.bytes;
+  }
+
+  get needsDrain(): boolean {
+    return this.upload.needsDrain;
   }
 
   append(bytes: Buffer): void {
@@ -85,6 +91,10 @@ export class GzipBody implements ObjectBody {
 
   get inputBytes(): number {
     return this.input;
+  }
+
+  get needsDrain(): boolean {
+    return this.compressing.length > this.maxCompressing || this.upload.needsDrain;
   }
 
   append(bytes: Buffer): void {

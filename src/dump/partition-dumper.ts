@@ -291,6 +291,8 @@ export class PartitionDumper {
     this.format.write(record, target.body);
     target.took(record);
     this.position = record.offset + 1;
+    // A sealed part waiting for an upload slot: wait here, before another part buffer is needed.
+    if (target.body.needsDrain) await target.body.drain();
     return true;
   }
 

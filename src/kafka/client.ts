@@ -6,10 +6,8 @@
 import Cluster from 'kafkajs/src/cluster';
 import { createLogger as createKafkaJsLogger } from 'kafkajs/src/loggers';
 import socketFactory from 'kafkajs/src/network/socketFactory';
-import { requests } from 'kafkajs/src/protocol/requests';
-import apiKeys from 'kafkajs/src/protocol/requests/apiKeys';
 import { logLevel, type SASLOptions } from 'kafkajs';
-import { decodeFetchResponse, type FetchedPartition } from './fetch-response';
+import { FetchConnection, type PooledFetch } from './fetch-connection';
 import { KafkaError, KafkaErrorCode, describeKafkaFailure, isRetriable, isRetriableCode } from './errors';
 
 export interface KafkaClientOptions {
@@ -39,7 +37,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Room in a fetch response buffer for the fields around the record set. */
+const RESPONSE_OVERHEAD_BYTES = 64 * 1024;
+
 export class KafkaClient {
+  private readonly fetchConnections = new Map<string, Promise<FetchConnection>>();
+
   private constructor(
     private readonly cluster: KafkaJsCluster,
     private readonly options: KafkaClientOptions,
@@ -88,6 +91,8 @@ export class KafkaClient {
   }
 
   async close(): Promise<void> {
+    for (const opening of this.fetchConnections.values()) void opening.then((c) => c.close(), () => {});
+    this.fetchConnections.clear();
     await this.cluster.disconnect();
   }
 
@@ -198,27 +203,41 @@ export class KafkaClient {
     });
   }
 
+  /** The leader's fetch connection, opened once and reused; a failed one is dropped and reopened. */
+  private async fetchConnection(topic: string, partition: number, maxBytes: number): Promise<FetchConnection> {
+    const leader = await this.leader(topic, partition);
+    const address = this.cluster.brokerPool.metadata?.brokers.find((b) => String(b.nodeId) === String(leader.nodeId));
+    if (!address) throw new KafkaError(`no address for the leader of ${topic}/${partition}`, undefined, true);
+    const key = `${address.host}:${address.port}`;
+    const cached = this.fetchConnections.get(key);
+    if (cached) {
+      const connection = await cached.catch(() => undefined);
+      if (connection && !connection.closed) return connection;
+    }
+    const opening = FetchConnection.open({
+      host: address.host,
+      port: address.port,
+      clientId: this.options.clientId,
+      ssl: this.options.ssl,
+      sasl: this.options.sasl,
+      connectTimeoutMs: this.options.connectionTimeoutMs ?? 5000,
+      requestTimeoutMs: this.options.requestTimeoutMs ?? 30000,
+      responseBufferBytes: maxBytes + RESPONSE_OVERHEAD_BYTES,
+    });
+    this.fetchConnections.set(key, opening);
+    opening.catch(() => this.fetchConnections.delete(key));
+    return opening;
+  }
+
   /** One Fetch from the leader. Partition-level errors come back in `errorCode` for the caller to judge. */
-  async fetch(topic: string, partition: number, offset: number, maxBytes: number, maxWaitMs: number): Promise<FetchedPartition> {
+  async fetch(topic: string, partition: number, offset: number, maxBytes: number, maxWaitMs: number): Promise<PooledFetch> {
     return this.retrying(`fetch ${topic}/${partition} at offset ${offset}`, async () => {
-      const broker = await this.leader(topic, partition);
-      const protocol = broker.lookupRequest(apiKeys.Fetch!, requests.Fetch)({
-        replicaId: -1,
-        isolationLevel: READ_COMMITTED,
-        maxWaitTime: maxWaitMs,
-        minBytes: 1,
-        maxBytes,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],
-      });
-      const version = protocol.request.apiVersion;
-      protocol.response = {
-        decode: async (payload: Buffer) => decodeFetchResponse(payload, version),
-        parse: async (decoded: unknown) => decoded,
-      };
-      const response = (await broker.connectionPool.send(protocol)) as ReturnType<typeof decodeFetchResponse>;
-      const fetched = response.partitions.find((p) => p.topic === topic && p.partition === partition);
-      if (!fetched) throw new KafkaError(`the Fetch answer holds no data for ${topic}/${partition}`, undefined, true);
-      if (isRetriableCode(fetched.errorCode)) throw new KafkaError(`fetch ${topic}/${partition}: broker error ${fetched.errorCode}`, fetched.errorCode, true);
+      const connection = await this.fetchConnection(topic, partition, maxBytes);
+      const fetched = await connection.fetch({ topic, partition, offset, maxBytes, maxWaitMs, isolationLevel: READ_COMMITTED });
+      if (isRetriableCode(fetched.errorCode)) {
+        fetched.release();
+        throw new KafkaError(`fetch ${topic}/${partition}: broker error ${fetched.errorCode}`, fetched.errorCode, true);
+      }
       return fetched;
     });
   }

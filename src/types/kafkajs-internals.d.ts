@@ -52,6 +52,7 @@ interface KafkaJsBroker {
 }
 
 interface KafkaJsCluster {
+  brokerPool: { metadata?: { brokers: Array<{ nodeId: number; host: string; port: number }> } };
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   refreshMetadata(): Promise<void>;

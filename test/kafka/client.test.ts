@@ -12,9 +12,13 @@ async function readAll(client: KafkaClient, topic: string, partition: number, fr
     expect(fetched.errorCode).toBe(0);
     const batches = await decodeRecordSet(fetched.records ?? Buffer.alloc(0));
     for (const batch of batches) {
-      for (const record of batch.records) if (record.offset >= offset) out.push(record);
+      // Records are decoded into one reused object from a reused buffer: keep copies.
+      for (const r of batch.records) {
+        if (r.offset >= offset) out.push({ ...r, key: r.key && Buffer.from(r.key), value: r.value && Buffer.from(r.value), headers: r.headers.map((h) => ({ key: h.key, value: h.value && Buffer.from(h.value) })) });
+      }
       offset = Math.max(offset, batch.lastOffset + 1);
     }
+    fetched.release();
   }
   return out;
 }

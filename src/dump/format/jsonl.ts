@@ -19,7 +19,8 @@ function encode(bytes: Buffer | null, counts: FormatCounts): EncodedBytes {
 export class JsonlFormat implements RecordFormat {
   readonly name = 'jsonl' as const;
   readonly counts: FormatCounts = { tombstones: 0, invalidUtf8: 0 };
-  private measured: { record: KafkaRecord; line: Buffer } | undefined;
+  /** The line of the record measured last (records arrive in one reused object: matched by offset). */
+  private measured: { offset: number; line: Buffer } | undefined;
 
   constructor(private readonly partition: number) {}
 
@@ -40,12 +41,12 @@ export class JsonlFormat implements RecordFormat {
 
   measure(record: KafkaRecord): number {
     const line = this.line(record);
-    this.measured = { record, line };
+    this.measured = { offset: record.offset, line };
     return line.length;
   }
 
   write(record: KafkaRecord, sink: ByteSink): void {
-    const line = this.measured?.record === record ? this.measured.line : this.line(record);
+    const line = this.measured?.offset === record.offset ? this.measured.line : this.line(record);
     this.measured = undefined;
     sink.append(line);
   }

@@ -1,0 +1,32 @@
+// One consumer run for the benchmark, in its own process so that its time and peak memory are its own:
+//   node dist/bench/consumer-runner.js null|cos PARTITION
+// null: the dump goes to an in-memory sink that counts and drops data bodies (what reading, framing and
+// part assembly cost); cos: to COS as configured (COS_ENDPOINT names the local server).
+import { runConsumer } from '../src/consumer/consumer';
+import { MemoryObjectStore } from '../src/cos/memory-store';
+
+async function main(): Promise<void> {
+  const [mode, partition] = process.argv.slice(2);
+  if (mode !== 'null' && mode !== 'cos') throw new Error('usage: consumer-runner null|cos PARTITION');
+  const started = process.hrtime.bigint();
+  const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sampler = process.env.BENCH_SAMPLE_MEMORY
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], Math.round(m[k] / 1048576));
+      }, 20)
+    : undefined;
+  const result = await runConsumer(
+    { topic: process.env.KAFKA_TOPIC!, partition: Number(partition) },
+    { request_id: `bench-${process.pid}`, function_name: 'bench-consumer', time_limit_in_ms: 900_000, memory_limit_in_mb: 128 },
+    { env: process.env, store: mode === 'null' ? (config) => new MemoryObjectStore(config.cos.bucket, false) : undefined, logDestination: { write: () => true } as never },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (sampler) clearInterval(sampler);
+  process.stdout.write(`${JSON.stringify({ result, seconds, maxRssKb: process.resourceUsage().maxRSS, ...(sampler ? { peakMiB: peak } : {}) })}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

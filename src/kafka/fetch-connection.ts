@@ -1,0 +1,257 @@
+// The consumer's own connection to a partition leader, for Fetch only. kafkajs allocates a new buffer for
+// every response (and a copy while assembling it); at hundreds of MB/s those buffers outlive the young
+// generation and pile up as external memory until a full GC, tens of MB above what the consumer needs.
+// Here each response is read into one of a few reused buffers, so memory stays flat however much is read.
+// Metadata, offsets and commits still go through kafkajs.
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { Cursor } from './cursor';
+import { Encoder } from './encoder';
+import { KafkaError } from './errors';
+import { decodeFetchResponse, type FetchedPartition } from './fetch-response';
+import { encodeFetchRequest, FETCH_API_KEY, MAX_FETCH_VERSION, MIN_FETCH_VERSION, type FetchArgs } from './fetch-request';
+import { kafkaMechanismName, plainToken, ScramClient, type SaslCredentials } from './sasl';
+
+const API_VERSIONS = 18;
+const SASL_HANDSHAKE = 17;
+const SASL_AUTHENTICATE = 36;
+const READ_BUFFER_BYTES = 256 * 1024;
+
+export interface FetchConnectionOptions {
+  host: string;
+  port: number;
+  clientId: string;
+  ssl?: boolean | { ca: string[] };
+  sasl?: SaslCredentials;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Size of the reused response buffers: the fetch size plus room for the response's own fields. */
+  responseBufferBytes: number;
+}
+
+/** A fetched partition whose record bytes live in a reused buffer: call release() once they are consumed. */
+export interface PooledFetch extends FetchedPartition {
+  release(): void;
+}
+
+interface Pending {
+  correlationId: number;
+  resolve: (payload: Buffer, release: () => void) => void;
+  reject: (err: Error) => void;
+  pooled: boolean;
+  timer: NodeJS.Timeout;
+}
+
+/** Reused response buffers; an oversized response (a single huge batch) gets a buffer of its own. */
+class ResponsePool {
+  private free: Buffer[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly keep: number,
+  ) {}
+
+  take(bytes: number): { buffer: Buffer; release: () => void } {
+    if (bytes > this.size) return { buffer: Buffer.allocUnsafe(bytes), release: () => {} };
+    const buffer = this.free.pop() ?? Buffer.allocUnsafe(this.size);
+    let released = false;
+    return {
+      buffer,
+      release: () => {
+        if (released) return;
+        released = true;
+        if (this.free.length < this.keep) this.free.push(buffer);
+      },
+    };
+  }
+}
+
+export class FetchConnection {
+  private nextCorrelationId = 1;
+  private readonly pending: Pending[] = [];
+  private readonly pool: ResponsePool;
+  // Frame assembly: the 4-byte size, then the response copied into its buffer as chunks arrive.
+  private readonly sizeBytes = Buffer.alloc(4);
+  private sizeFilled = 0;
+  private current: { buffer: Buffer; release: () => void; size: number; filled: number } | undefined;
+  private failure: Error | undefined;
+  private fetchVersion = MIN_FETCH_VERSION;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly options: FetchConnectionOptions,
+  ) {
+    this.pool = new ResponsePool(options.responseBufferBytes, 3);
+    if (options.ssl) socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(new KafkaError(`connection to ${this.address} failed: ${err.message}`, undefined, true, { cause: err })));
+    socket.on('close', () => this.fail(new KafkaError(`connection to ${this.address} closed`, undefined, true)));
+  }
+
+  get address(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+
+  get closed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  static async open(options: FetchConnectionOptions): Promise<FetchConnection> {
+    // The connection object exists only once the socket is up; reads before that cannot happen.
+    const reader: { onData?: (chunk: Buffer) => void } = {};
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const timeoutMs = options.connectTimeoutMs ?? 10_000;
+      // Plain TCP reads land in one static buffer (no allocation per read); TLS streams hand out chunks.
+      const s = options.ssl
+        ? connectTls({ host: options.host, port: options.port, servername: /^[\d.]+$/.test(options.host) ? undefined : options.host, ...(typeof options.ssl === 'object' ? { ca: options.ssl.ca } : {}) })
+        : connectTcp({ host: options.host, port: options.port, onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes, buffer) => (reader.onData?.((buffer as Buffer).subarray(0, bytes)), true) } });
+      const timer = setTimeout(() => s.destroy(new Error(`Connection timeout after ${timeoutMs} ms`)), timeoutMs);
+      s.once(options.ssl ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        s.removeListener('error', reject);
+        resolve(s);
+      });
+      s.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new KafkaError(`cannot connect to ${options.host}:${options.port}: ${err.message}`, undefined, !/certificate|self[- ]signed|SSL|TLS/i.test(err.message), { cause: err }));
+      });
+    });
+    socket.setNoDelay(true);
+    const connection = new FetchConnection(socket, options);
+    reader.onData = (chunk) => connection.onData(chunk);
+    try {
+      await connection.negotiate();
+      if (options.sasl) await connection.authenticate(options.sasl);
+    } catch (err) {
+      connection.close();
+      throw err;
+    }
+    return connection;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.current?.release();
+    this.current = undefined;
+    for (const p of this.pending.splice(0)) {
+      clearTimeout(p.timer);
+      p.reject(this.failure);
+    }
+    this.socket.destroy();
+  }
+
+  /** Consumes bytes as they arrive; the chunk is only read here, never kept (it may be reused at once). */
+  onData(chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (!this.current) {
+        const n = Math.min(4 - this.sizeFilled, chunk.length - pos);
+        chunk.copy(this.sizeBytes, this.sizeFilled, pos, pos + n);
+        this.sizeFilled += n;
+        pos += n;
+        if (this.sizeFilled < 4) return;
+        this.sizeFilled = 0;
+        const size = this.sizeBytes.readInt32BE(0);
+        const head = this.pending[0];
+        if (!head || size < 4) return this.fail(new KafkaError(`unexpected response of ${size} bytes from ${this.address}`, undefined, true));
+        const taken = head.pooled ? this.pool.take(size) : { buffer: Buffer.allocUnsafe(size), release: () => {} };
+        this.current = { ...taken, size, filled: 0 };
+        continue;
+      }
+      const frame = this.current;
+      const n = Math.min(frame.size - frame.filled, chunk.length - pos);
+      chunk.copy(frame.buffer, frame.filled, pos, pos + n);
+      frame.filled += n;
+      pos += n;
+      if (frame.filled === frame.size) {
+        this.current = undefined;
+        this.dispatch(frame.buffer.subarray(0, frame.size), frame.release);
+      }
+    }
+  }
+
+  /** Kafka answers requests on a connection in the order they were sent. */
+  private dispatch(frame: Buffer, release: () => void): void {
+    const correlationId = frame.readInt32BE(0);
+    const head = this.pending.shift();
+    if (!head || head.correlationId !== correlationId) {
+      release();
+      return this.fail(new KafkaError(`response ${correlationId} from ${this.address} does not match the request sent`, undefined, true));
+    }
+    clearTimeout(head.timer);
+    head.resolve(frame.subarray(4), release);
+  }
+
+  private send(apiKey: number, version: number, body: Encoder, pooled: boolean, timeoutMs: number): Promise<{ payload: Buffer; release: () => void }> {
+    if (this.failure) return Promise.reject(this.failure);
+    const correlationId = this.nextCorrelationId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new KafkaError(`request to ${this.address} timed out after ${timeoutMs} ms`, undefined, true)), timeoutMs);
+      this.pending.push({ correlationId, resolve: (payload, release) => resolve({ payload, release }), reject, pooled, timer });
+      this.socket.write(body.frame(apiKey, version, correlationId, this.options.clientId));
+    });
+  }
+
+  private async request(apiKey: number, version: number, body: Encoder): Promise<Buffer> {
+    return (await this.send(apiKey, version, body, false, this.options.requestTimeoutMs ?? 30_000)).payload;
+  }
+
+  /** Picks the highest Fetch version both sides speak (ApiVersions v0). */
+  private async negotiate(): Promise<void> {
+    const c = new Cursor(await this.request(API_VERSIONS, 0, new Encoder()));
+    const error = c.int16('error code');
+    if (error !== 0) throw new KafkaError(`ApiVersions failed on ${this.address} with error ${error}`, error, false);
+    const count = c.int32('api count');
+    for (let i = 0; i < count; i++) {
+      const [key, , max] = [c.int16(), c.int16(), c.int16()];
+      if (key === FETCH_API_KEY) {
+        if (max < MIN_FETCH_VERSION) throw new KafkaError(`the broker at ${this.address} speaks Fetch up to v${max}; this consumer needs v${MIN_FETCH_VERSION} (Kafka 0.11+)`, undefined, false);
+        this.fetchVersion = Math.min(max, MAX_FETCH_VERSION);
+      }
+    }
+  }
+
+  private async saslStep(token: Buffer): Promise<Buffer> {
+    const c = new Cursor(await this.request(SASL_AUTHENTICATE, 0, new Encoder().bytes(token)));
+    const error = c.int16('error code');
+    const message = c.string('error message');
+    if (error !== 0) throw new KafkaError(`SASL authentication failed on ${this.address}: ${message || `error ${error}`}`, error, false);
+    return c.bytes('auth bytes') ?? Buffer.alloc(0);
+  }
+
+  private async authenticate(sasl: SaslCredentials): Promise<void> {
+    const name = kafkaMechanismName(sasl.mechanism);
+    const c = new Cursor(await this.request(SASL_HANDSHAKE, 1, new Encoder().string(name)));
+    const error = c.int16('error code');
+    if (error !== 0) throw new KafkaError(`the broker at ${this.address} does not accept SASL ${name} (error ${error})`, error, false);
+    if (sasl.mechanism === 'plain') {
+      await this.saslStep(plainToken(sasl.username, sasl.password));
+      return;
+    }
+    const scram = new ScramClient(sasl.mechanism === 'scram-sha-256' ? 'sha256' : 'sha512', sasl.username, sasl.password);
+    const serverFirst = await this.saslStep(scram.first());
+    const serverFinal = await this.saslStep(scram.final(serverFirst));
+    scram.verify(serverFinal);
+  }
+
+  /** One Fetch. The record set lives in a reused buffer until release() is called. */
+  async fetch(args: FetchArgs): Promise<PooledFetch> {
+    const { payload, release } = await this.send(FETCH_API_KEY, this.fetchVersion, encodeFetchRequest(this.fetchVersion, args), true, args.maxWaitMs + (this.options.requestTimeoutMs ?? 30_000));
+    let response;
+    try {
+      response = decodeFetchResponse(payload, this.fetchVersion);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const found = response.partitions.find((p) => p.topic === args.topic && p.partition === args.partition);
+    if (response.errorCode !== 0 || !found) {
+      release();
+      throw new KafkaError(`fetch ${args.topic}/${args.partition} from ${this.address}: ${found ? `error ${response.errorCode}` : 'no data for the partition'}`, response.errorCode, true);
+    }
+    return { ...found, release };
+  }
+}
