@@ -14,6 +14,8 @@ module.exports = {
       target: 'node20',
       sourcemap: 'inline',
       sourcefile: filename,
+      // jest runs CommonJS without ESM support: dynamic import() becomes require().
+      supported: { 'dynamic-import': false },
     });
     return { code: out.code };
   },
