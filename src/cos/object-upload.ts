@@ -55,6 +55,8 @@ export class ObjectUpload {
   private uploadId: Promise<string> | undefined;
   /** Sealed parts still waiting for an upload slot. */
   private queued = 0;
+  /** Woken each time a queued part gets its slot. */
+  private slotWaiters: Array<() => void> = [];
   private readonly running = new Set<Promise<void>>();
   private readonly etags: CompletedPart[] = [];
   private failure: unknown;
@@ -117,6 +119,7 @@ export class ObjectUpload {
   private async uploadPart(part: { partNumber: number; buffer: Buffer; length: number }): Promise<void> {
     await this.options.limiter.acquire();
     this.queued--;
+    for (const wake of this.slotWaiters.splice(0)) wake();
     try {
       if (this.failure !== undefined) return;
       this.uploadId ??= this.options.store.initMultipart(this.key, this.putOptions()).then(async (id) => {
@@ -137,9 +140,12 @@ export class ObjectUpload {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Waits until every sealed part has a slot: the caller's cue to write more. */
+  /**
+   * Waits until every sealed part has a slot: the caller's cue to write more. Waiting for an upload to end
+   * instead would keep one part in flight, however many slots there are.
+   */
   async drain(): Promise<void> {
-    while (this.queued > 0 && this.failure === undefined) await Promise.race(this.running);
+    while (this.queued > 0 && this.failure === undefined) await new Promise<void>((wake) => this.slotWaiters.push(wake));
     this.throwIfFailed();
   }
 
