@@ -209,7 +209,7 @@ export const VARIABLES: Variable[] = [
     description: "How long a crashed consumer's partition lease blocks the next one; a live consumer renews it every third of this.",
     default: '30',
   },
-  { name: 'FETCH_MAX_BYTES', schema: withDefault(integer(64 * 1024, 64 * MiB), String(4 * MiB)), description: 'Bytes asked of Kafka per fetch (a larger record is still fetched whole).', default: String(4 * MiB) },
+  { name: 'FETCH_MAX_BYTES', schema: withDefault(integer(64 * 1024, 64 * MiB), String(2 * MiB)), description: 'Bytes asked of Kafka per fetch (a larger record is still fetched whole).', default: String(2 * MiB) },
   {
     name: 'LOG_LEVEL',
     schema: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], 'must be a pino level such as info or debug'), 'info'),
