@@ -7,7 +7,7 @@ import type { ObjectStore } from '../cos/store';
 import { leaseFolder, type Layout } from '../dump/keys';
 import { kafkaPartitionLog } from '../dump/partition-log';
 import { PartitionDumper, type DumpSummary } from '../dump/partition-dumper';
-import { KafkaClient } from '../kafka/client';
+import { connectForInvocation } from '../kafka/client';
 import { acquireLease, type Lease, type LeaseRecord } from '../lease/lease';
 import { createLogger, type Logger, type LoggerOptions } from '../log';
 import { parseContext, type InvocationContext } from '../scf/context';
@@ -70,14 +70,7 @@ async function dumpWithKafka(
   startedAt: number,
   logger: Logger,
 ): Promise<DumpSummary> {
-  const kafka = await KafkaClient.connect({
-    brokers: config.kafka.brokers,
-    clientId: `ckafka-to-cos-${ctx.functionName}`,
-    sasl: config.kafka.sasl,
-    ssl: config.kafka.ssl,
-    retryForMs: Math.min(60_000, ctx.timeLimitMs / 4),
-    onLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
-  });
+  const kafka = await connectForInvocation(config.kafka, ctx.functionName, Math.min(60_000, ctx.timeLimitMs / 4), logger);
   try {
     return await new PartitionDumper({
       log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId),

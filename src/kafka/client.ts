@@ -242,3 +242,23 @@ export class KafkaClient {
     });
   }
 }
+
+/**
+ * Connects for one function invocation: kafkajs logs go to the invocation's logger, and transient failures
+ * are retried for the given share of the time budget (the rest is needed for the work itself).
+ */
+export function connectForInvocation(
+  kafka: Pick<KafkaClientOptions, 'brokers' | 'sasl' | 'ssl'>,
+  functionName: string,
+  retryForMs: number,
+  logger: { [level in 'error' | 'warn' | 'info' | 'debug']: (extra: object, message: string) => void },
+): Promise<KafkaClient> {
+  return KafkaClient.connect({
+    brokers: kafka.brokers,
+    clientId: `ckafka-to-cos-${functionName}`,
+    sasl: kafka.sasl,
+    ssl: kafka.ssl,
+    retryForMs,
+    onLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
+  });
+}

@@ -1,5 +1,6 @@
 // Asks the OS for a free loopback port, for services (Kafka) that must know their port before they start.
-import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:net';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -11,4 +12,13 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
     });
   });
+}
+
+/** Listens on loopback only (the local servers must not be reachable from the network) and returns the port. */
+export async function listenOnLoopback(server: Server, port = 0, host = '127.0.0.1'): Promise<{ port: number; endpoint: string }> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : 0;
+  return { port: bound, endpoint: `http://127.0.0.1:${bound}` };
 }

@@ -2,7 +2,7 @@
 // (functions/scheduler) is a one-line call to this.
 import { loadConfig } from '../config/config';
 import type { ConsumerEvent } from '../consumer/event';
-import { KafkaClient } from '../kafka/client';
+import { connectForInvocation } from '../kafka/client';
 import { createLogger, type LoggerOptions } from '../log';
 import { parseContext } from '../scf/context';
 import { scfInvoker, type Invoke } from '../scf/invoker';
@@ -53,14 +53,7 @@ export async function runScheduler(event: unknown, context: unknown, deps: Sched
   const groupId = config.kafka.groupId ?? config.scheduler.consumerFunctionName;
   const apiOptions = { credentials: config.credentials, region: config.region };
   try {
-    const kafka = await KafkaClient.connect({
-      brokers: config.kafka.brokers,
-      clientId: `ckafka-to-cos-${ctx.functionName}`,
-      sasl: config.kafka.sasl,
-      ssl: config.kafka.ssl,
-      retryForMs: Math.min(20_000, ctx.timeLimitMs / 3),
-      onLog: (level, message, extra) => logger[level]({ kafka: extra }, message),
-    });
+    const kafka = await connectForInvocation(config.kafka, ctx.functionName, Math.min(20_000, ctx.timeLimitMs / 3), logger);
     let partitions;
     try {
       partitions = await discoverPartitions(config, groupId, kafka, () => createCkafkaClient({ ...apiOptions, endpoint: config.ckafka.endpoint }));

@@ -2,13 +2,13 @@
 // real tencentcloud-sdk-nodejs clients: TC3 signatures checked, `X-TC-Action` routing, the API's answer and
 // error shapes, a configurable Invoke rate limit, and injectable errors.
 import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { FaultRules, type FaultRule } from '../fault-rules';
 import { FunctionRunner, type FunctionDefinition, type InvocationRecord } from './functions';
 import { verifyTc3, type ApiCredential } from './tc3';
+import { listenOnLoopback } from '../ports';
 
 export type ApiAction = 'Invoke' | 'DescribeTopicAttributes';
 export interface ApiFault {
@@ -233,13 +233,10 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
   }
 
   const server = createServer((req, res) => void handle(req, res));
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { port, endpoint } = await listenOnLoopback(server, options.port, options.host);
   return {
     port,
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     faults,
     invocations: () => runner.invocations(),
     arrivals: () => arrivals,

@@ -8,6 +8,7 @@ import { CosRequestError, DiskStore, type ObjectMeta } from './disk-store';
 import { CosFaults, type CosFault, type CosOperation } from './faults';
 import { verifyRequest, type Credential } from './signature';
 import { parseCompleteParts, xmlDocument, type XmlNode } from './xml';
+import { listenOnLoopback } from '../ports';
 
 export interface CosServerOptions {
   dataDir: string;
@@ -393,14 +394,11 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { port, endpoint } = await listenOnLoopback(server, options.port, options.host);
 
   return {
     port,
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     faults,
     events,
     stats: () => Object.fromEntries(counts),
