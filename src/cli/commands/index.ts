@@ -12,6 +12,7 @@ export const commands: Record<string, Command> = {
   demo: lazy('run the whole product on the embedded local stack and show what it wrote', () => import('./demo')),
   run: lazy('run one scheduler tick against the configured environment', () => import('./run')),
   plan: lazy('show partitions, committed and end offsets and lag; writes nothing', () => import('./plan')),
+  bench: lazy('measure throughput, memory and cost against kcat and kafka-console-consumer', () => import('./bench')),
   verify: lazy('audit a dump in COS for gaps and overlaps (--deep: compare with Kafka)', () => import('./verify')),
   'local kafka': lazy('start a local Apache Kafka broker (KRaft) on loopback', () => import('./local-kafka')),
   'local cos': lazy('start the local COS-compatible server', () => import('./local-cos')),

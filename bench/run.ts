@@ -1,0 +1,267 @@
+// `npm run bench` / `ckafka-cos bench`: our consumer against Kafka's own console consumer and kcat on the
+// same data in the same run; our consumer's peak memory on a large backlog and its serverless cost; the
+// scheduler's fan-out rate. Writes bench-results/ (JSON, markdown, SVG) and the README's benchmark section.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { startApiEmulator } from '../src/local/api-emulator';
+import { LOCAL_CREDENTIALS } from '../src/local/defaults';
+import { KafkaBroker } from '../src/local/kafka/broker';
+import { kafkaLibsDir, kafkaVersion } from '../src/local/kafka/jars';
+import { createTopicAndWait } from '../src/local/kafka/topics';
+import { cacheDir, projectRoot } from '../src/local/paths';
+import { runScheduler } from '../src/scheduler/scheduler';
+import { runProcess, startBackground, type ProcessRun } from './processes';
+import { markdownReport, svgChart, withBenchmarkSection, type BenchResults, type ThroughputRow } from './report';
+
+const GiB = 1024 ** 3;
+const BUCKET = 'bench-1250000000';
+const REGION = 'ap-guangzhou';
+const SCF_MEMORY_SIZES = [64, ...Array.from({ length: 24 }, (_, i) => (i + 1) * 128)];
+
+const HELP = `usage: npm run bench -- [--gib N] [--small-gib N] [--rss-gib N] [--rate R] [--partitions P] [--out DIR] [--no-readme]
+  --gib N         size of the 1 KiB-record dataset (default 1)
+  --small-gib N   size of the 100 B and 16 KiB datasets (default 0.25)
+  --rss-gib N     backlog of the memory and cost run (default 2)
+  --rate R        configured invoke rate of the fan-out run (default 50, the product's default)
+  --partitions P  partitions of the fan-out run (default 1000)`;
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function ensureKcat(): string {
+  const found = spawnSync('sh', ['-c', 'command -v kcat || command -v kafkacat'], { encoding: 'utf8' }).stdout.trim();
+  if (found) return found;
+  log('kcat is missing: installing the Debian package');
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const install = spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', 'kcat'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (install.status !== 0) {
+    spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update'], { stdio: 'inherit' });
+    spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', 'kcat'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+  const again = spawnSync('sh', ['-c', 'command -v kcat'], { encoding: 'utf8' }).stdout.trim();
+  if (!again) throw new Error('kcat is needed as a reference and could not be installed (apt-get install kcat)');
+  return again;
+}
+
+/** A topic of one partition filled by Kafka's own producer-perf tool: fast, and the same bytes for every contestant. */
+async function dataset(broker: KafkaBroker, topic: string, recordBytes: number, bytes: number): Promise<number> {
+  const records = Math.max(1, Math.floor(bytes / recordBytes));
+  const admin = new Kafka({ clientId: 'bench', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await createTopicAndWait(admin, topic, 1, [{ name: 'max.message.bytes', value: String(Math.max(1048588, recordBytes * 2)) }]);
+  await admin.disconnect();
+  log(`producing ${records} records of ${recordBytes} B into ${topic}`);
+  const perf = spawnSync(
+    'java',
+    ['-Xmx768m', `-Dlog4j.configuration=file:${join(projectRoot(), 'scripts', 'kafka', 'log4j.properties')}`, '-cp', join(kafkaLibsDir(), '*'), 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(records), '--record-size', String(recordBytes), '--throughput', '-1',
+      '--producer-props', `bootstrap.servers=${broker.bootstrap}`, 'acks=1', 'linger.ms=20', 'batch.size=1048576', 'buffer.memory=67108864', 'compression.type=none'],
+    { encoding: 'utf8' },
+  );
+  if (perf.status !== 0) throw new Error(`ProducerPerformance failed: ${perf.stderr || perf.stdout}`);
+  return records;
+}
+
+export async function runBenchmark(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      gib: { type: 'string', default: '1' },
+      'small-gib': { type: 'string', default: '0.25' },
+      'rss-gib': { type: 'string', default: '2' },
+      rate: { type: 'string', default: '50' },
+      partitions: { type: 'string', default: '1000' },
+      out: { type: 'string', default: 'bench-results' },
+      'no-readme': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const root = projectRoot();
+  const runner = join(root, 'dist', 'bench', 'consumer-runner.js');
+  if (!existsSync(runner)) throw new Error(`${runner} is missing: run \`npm run build\` first`);
+  const kcat = ensureKcat();
+  const work = cacheDir('bench', String(Date.now()));
+  mkdirSync(work, { recursive: true });
+  // The broker's log, the outputs and COS data go to memory when there is room: COS would be remote, and
+  // the disk's write-back of freshly produced data is not what is measured.
+  const datasetBytes = (Number(values.gib) + 2 * Number(values['small-gib']) + Number(values['rss-gib'])) * GiB;
+  const inMemory = existsSync('/dev/shm') && statfsSync('/dev/shm').bavail * statfsSync('/dev/shm').bsize > datasetBytes + 3 * GiB;
+  const scratch = inMemory ? join('/dev/shm', `ckafka-cos-bench-${process.pid}`) : join(work, 'scratch');
+  mkdirSync(scratch, { recursive: true });
+  const broker = await KafkaBroker.start({ dir: join(scratch, 'kafka'), heapMb: 1024, log });
+  // The COS server is its own process, as COS is: its CPU is measured apart from the contestants'.
+  const cosServer = await startBackground(process.execPath, [join(root, 'bin', 'ckafka-cos.js'), 'local', 'cos', '--dir', join(scratch, 'cos'), '--bucket', BUCKET, '--region', REGION]);
+  const cos = JSON.parse(cosServer.firstLine) as { endpoint: string };
+  const throughput: ThroughputRow[] = [];
+  const libs = kafkaLibsDir();
+  let run = 0;
+
+  const consumerEnv = (topic: string) => ({
+    KAFKA_BROKERS: broker.bootstrap,
+    KAFKA_TOPIC: topic,
+    KAFKA_GROUP_ID: `bench-${++run}`,
+    CKAFKA_INSTANCE_ID: 'ckafka-bench',
+    CKAFKA_TOPIC_ID: 'topic-bench',
+    COS_BUCKET: BUCKET,
+    COS_REGION: REGION,
+    COS_ENDPOINT: cos.endpoint,
+    COS_PREFIX: `run-${run}/`,
+    FLUSH_OPEN_WINDOW: 'true',
+    TENCENTCLOUD_SECRETID: LOCAL_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRETKEY: LOCAL_CREDENTIALS.secretKey,
+    LOG_LEVEL: 'error',
+  });
+
+  async function ours(topic: string, sink: 'null' | 'cos'): Promise<ProcessRun & { serverCpuSeconds?: number }> {
+    const before = cosServer.cpuSeconds();
+    const result = await runProcess(process.execPath, [runner, sink, '0'], { env: consumerEnv(topic) });
+    const serverCpuSeconds = cosServer.cpuSeconds() - before;
+    if (result.exitCode !== 0) throw new Error(`our consumer failed: ${result.stderr}`);
+    rmSync(join(scratch, 'cos', BUCKET), { recursive: true, force: true });
+    mkdirSync(join(scratch, 'cos', BUCKET), { recursive: true });
+    return sink === 'cos' ? { ...result, serverCpuSeconds } : result;
+  }
+
+  async function contestants(label: string, recordBytes: number, bytes: number): Promise<void> {
+    const topic = `bench-${recordBytes}`;
+    const records = await dataset(broker, topic, recordBytes, bytes);
+    const mb = (records * recordBytes) / 1e6;
+    const row = (tool: string, r: ProcessRun & { serverCpuSeconds?: number }) => {
+      throughput.push({ dataset: label, recordBytes, tool, seconds: r.seconds, mbPerSecond: mb / r.seconds, peakRssMiB: r.peakRssMiB, cpuSeconds: r.cpuSeconds, serverCpuSeconds: r.serverCpuSeconds });
+      log(`  ${label} ${tool}: ${r.seconds.toFixed(2)} s, ${(mb / r.seconds).toFixed(0)} MB/s, ${r.peakRssMiB.toFixed(0)} MiB`);
+    };
+    row('ckafka-to-cos, null sink', await ours(topic, 'null'));
+    row('ckafka-to-cos, into COS', await ours(topic, 'cos'));
+    const kcatOut = join(scratch, 'kcat.out');
+    row('kcat to a file', await runProcess(kcat, ['-C', '-b', broker.bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\\n'], { stdoutFile: kcatOut }));
+    rmSync(kcatOut, { force: true });
+    const consoleOut = join(scratch, 'console.out');
+    row(
+      'kafka-console-consumer to a file',
+      await runProcess('java', ['-Xmx512m', '-Dlog4j.configuration=file:' + join(root, 'scripts', 'kafka', 'log4j.properties'), '-cp', join(libs, '*'), 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', broker.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', String(records)], { stdoutFile: consoleOut }),
+    );
+    rmSync(consoleOut, { force: true });
+  }
+
+  let results: BenchResults;
+  try {
+    const gib = Number(values.gib);
+    const small = Number(values['small-gib']);
+    await contestants(`1 KiB records, ${gib} GiB`, 1024, gib * GiB);
+    await contestants(`100 B records, ${small} GiB`, 100, small * GiB);
+    await contestants(`16 KiB records, ${small} GiB`, 16384, small * GiB);
+
+    // Memory and cost: a large backlog into COS with the default part size, in the deployed bundle's shape.
+    const rssGib = Number(values['rss-gib']);
+    await dataset(broker, 'bench-backlog', 1024, rssGib * GiB);
+    const backlog = await ours('bench-backlog', 'cos');
+    const scfMemoryMb = SCF_MEMORY_SIZES.find((size) => size >= backlog.peakRssMiB) ?? 3072;
+    const memory = {
+      backlogGiB: rssGib,
+      peakRssMiB: backlog.peakRssMiB,
+      seconds: backlog.seconds,
+      scfMemoryMb,
+      gbSecondsPerGiB: ((scfMemoryMb / 1024) * backlog.seconds) / rssGib,
+      met: backlog.peakRssMiB <= 128,
+    };
+    log(`  backlog ${rssGib} GiB into COS: ${backlog.seconds.toFixed(1)} s, peak ${backlog.peakRssMiB.toFixed(0)} MiB`);
+
+    const fanOut = await measureFanOut(broker.bootstrap, Number(values.partitions), Number(values.rate), join(work, 'fanout'));
+    log(`  fan-out: ${fanOut.measuredRate.toFixed(1)}/s of ${fanOut.configuredRate}/s, ${fanOut.drops} dropped`);
+
+    const by = (dataset: string, tool: string) => throughput.find((r) => r.dataset === dataset && r.tool.startsWith(tool))!.mbPerSecond;
+    const ratios = [...new Set(throughput.map((r) => r.dataset))].flatMap((dataset) => [
+      { dataset, name: 'null sink vs kafka-console-consumer', value: by(dataset, 'ckafka-to-cos, null') / by(dataset, 'kafka-console'), target: 1.0 },
+      { dataset, name: 'null sink vs kcat', value: by(dataset, 'ckafka-to-cos, null') / by(dataset, 'kcat'), target: 0.5 },
+      { dataset, name: 'into COS vs null sink', value: by(dataset, 'ckafka-to-cos, into') / by(dataset, 'ckafka-to-cos, null'), target: 0.8 },
+    ]).map((r) => ({ ...r, met: r.value >= r.target }));
+    results = {
+      date: new Date().toISOString().slice(0, 10),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / GiB),
+        node: process.versions.node,
+        java: execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] || spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0]!,
+        kafka: kafkaVersion(),
+      },
+      throughput,
+      ratios,
+      memory,
+      fanOut,
+    };
+  } finally {
+    await cosServer.stop();
+    await broker.stop();
+    rmSync(scratch, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const out = resolve(root, values.out!);
+  mkdirSync(out, { recursive: true });
+  const markdown = markdownReport(results);
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(out, 'results.md'), `${markdown}\n`);
+  writeFileSync(join(out, 'throughput.svg'), `${svgChart(results)}\n`);
+  if (!values['no-readme']) {
+    const readmePath = join(root, 'README.md');
+    const chart = relative(root, join(out, 'throughput.svg')).split(sep).join('/');
+    const section = `${markdown}\n\n![throughput](${chart})\n`;
+    writeFileSync(readmePath, withBenchmarkSection(readFileSync(readmePath, 'utf8'), section));
+  }
+  console.log(markdown);
+  const allMet = results.ratios.every((r) => r.met) && results.memory.met && results.fanOut.met;
+  return allMet ? 0 : 1;
+}
+
+/** One scheduler tick over a topic whose partitions (all but every tenth) hold a record, against the emulator's rate. */
+async function measureFanOut(bootstrap: string, partitions: number, rate: number, dir: string): Promise<BenchResults['fanOut']> {
+  const topic = 'bench-fanout';
+  const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopicAndWait(admin, topic, partitions);
+  await admin.disconnect();
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const withWork = Array.from({ length: partitions }, (_, p) => p).filter((p) => p % 10 !== 9);
+  await producer.send({ topic, acks: -1, messages: withWork.map((partition) => ({ partition, value: 'x' })) });
+  await producer.disconnect();
+  mkdirSync(dir, { recursive: true });
+  const handler = join(dir, 'noop.js');
+  writeFileSync(handler, 'exports.main_handler = async () => ({ ok: true });\n');
+  // SCF's own limit is about 100 Invoke requests per second per account.
+  const api = await startApiEmulator({ credentials: [LOCAL_CREDENTIALS], functions: [{ name: 'bench-consumer', handlerFile: handler, timeoutSec: 10, memoryMb: 128 }], invokeRateLimit: { perSecond: 100 }, workers: 2 });
+  try {
+    const env = {
+      KAFKA_BROKERS: bootstrap,
+      KAFKA_TOPIC: topic,
+      CKAFKA_INSTANCE_ID: 'ckafka-bench',
+      CKAFKA_TOPIC_ID: 'topic-fanout',
+      CONSUMER_FUNCTION_NAME: 'bench-consumer',
+      TC_SCF_ENDPOINT: api.endpoint,
+      INVOKE_RATE_PER_SECOND: String(rate),
+      TENCENTCLOUD_SECRETID: LOCAL_CREDENTIALS.secretId,
+      TENCENTCLOUD_SECRETKEY: LOCAL_CREDENTIALS.secretKey,
+      TENCENTCLOUD_REGION: REGION,
+      LOG_LEVEL: 'error',
+    };
+    const summary = await runScheduler({ Type: 'Manual' }, { request_id: 'bench', function_name: 'scheduler', time_limit_in_ms: 900_000 }, { env, logDestination: { write: () => true } as never });
+    await api.idle();
+    const accepted = api.arrivals().filter((a) => a.accepted).map((a) => a.at);
+    const measuredRate = accepted.length > 1 ? (accepted.length - 1) / ((accepted[accepted.length - 1]! - accepted[0]!) / 1000) : 0;
+    const invoked = new Set(api.invocations().map((r) => (r.event as { partition: number }).partition)).size;
+    const drops = withWork.length - invoked + summary.failed.length;
+    return { partitions, withWork: withWork.length, invoked, drops, configuredRate: rate, measuredRate, ratio: measuredRate / rate, met: measuredRate / rate >= 0.95 && drops === 0 };
+  } finally {
+    await api.close();
+  }
+}

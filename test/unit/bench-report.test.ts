@@ -1,0 +1,32 @@
+import { markdownReport, README_END, README_START, svgChart, withBenchmarkSection, type BenchResults } from '../../bench/report';
+
+const results: BenchResults = {
+  date: '2026-11-30',
+  machine: { cpus: 2, cpuModel: 'cpu', memoryGiB: 24, node: '20', java: 'java 17', kafka: '3.9.2' },
+  throughput: [
+    { dataset: '1 KiB', recordBytes: 1024, tool: 'ckafka-to-cos, null sink', seconds: 2, mbPerSecond: 500, peakRssMiB: 100, cpuSeconds: 1.5 },
+    { dataset: '1 KiB', recordBytes: 1024, tool: 'ckafka-to-cos, into COS', seconds: 4, mbPerSecond: 250, peakRssMiB: 120, cpuSeconds: 2, serverCpuSeconds: 3.5 },
+  ],
+  ratios: [{ dataset: '1 KiB', name: 'into COS vs null sink', value: 0.5, target: 0.8, met: false }],
+  memory: { backlogGiB: 2, peakRssMiB: 140, seconds: 16, scfMemoryMb: 256, gbSecondsPerGiB: 2, met: false },
+  fanOut: { partitions: 1000, withWork: 900, invoked: 900, drops: 0, configuredRate: 50, measuredRate: 49.5, ratio: 0.99, met: true },
+};
+
+describe('benchmark report', () => {
+  it('renders every row, the server CPU, and unmet targets as unmet', () => {
+    const md = markdownReport(results);
+    expect(md).toContain('| 1 KiB | ckafka-to-cos, into COS | 4.00 | 250 | 120 | 2.0 | 3.5 |');
+    expect(md).toContain('| 1 KiB: into COS vs null sink | 0.50x | 0.80x | no |');
+    expect(md).toContain('| peak RSS dumping a 2 GiB backlog into COS | 140 MiB | 128 MiB | no |');
+    expect(md).toContain('49.5/s (99% of 50/s), 0 dropped | 95%, 0 dropped | yes |');
+    expect(svgChart(results)).toContain('250 MB/s');
+  });
+
+  it('replaces only the README section between its markers, and refuses a README without them', () => {
+    const readme = `# x\n\nbefore\n${README_START}\nold table\n${README_END}\nafter\n`;
+    const updated = withBenchmarkSection(readme, 'new table');
+    expect(updated).toBe(`# x\n\nbefore\n${README_START}\nnew table\n${README_END}\nafter\n`);
+    expect(withBenchmarkSection(updated, 'newer')).toBe(`# x\n\nbefore\n${README_START}\nnewer\n${README_END}\nafter\n`);
+    expect(() => withBenchmarkSection('# x\n', 'table')).toThrow(/no benchmark markers/);
+  });
+});
