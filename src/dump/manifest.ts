@@ -40,6 +40,19 @@ export const ManifestSchema = z.object({
 
 export type Manifest = z.infer<typeof ManifestSchema>;
 
+/** The counts of a manifest that covers no records yet. */
+export const NO_RECORDS = {
+  records: 0,
+  firstRecordOffset: null,
+  lastRecordOffset: null,
+  tombstones: 0,
+  invalidUtf8: 0,
+  skippedOffsets: 0,
+  lostOffsets: 0,
+  bytes: 0,
+  contentBytes: 0,
+} as const satisfies Partial<Manifest>;
+
 export function encodeManifest(manifest: Manifest): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
 }

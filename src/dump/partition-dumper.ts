@@ -8,7 +8,7 @@ import type { KafkaRecord } from '../kafka/record-batch';
 import { Limiter } from '../util/limiter';
 import { createFormat, SKIPPED, type FormatCounts, type RecordFormat } from './format';
 import { dataObjectKey, extensionFor, manifestKey, startMarkerKey, type Layout } from './keys';
-import { decodeManifest, encodeManifest, samePlan, type Manifest } from './manifest';
+import { decodeManifest, encodeManifest, NO_RECORDS, samePlan, type Manifest } from './manifest';
 import { GzipBody, PlainBody, type ObjectBody } from './object-body';
 import { OpenObject } from './open-object';
 import { encodeCommitMetadata, type PartitionLog } from './partition-log';
@@ -328,15 +328,7 @@ export class PartitionDumper {
       partition: log.partition,
       startOffset: this.rangeStart,
       nextOffset,
-      records: 0,
-      firstRecordOffset: null,
-      lastRecordOffset: null,
-      tombstones: 0,
-      invalidUtf8: 0,
-      skippedOffsets: 0,
-      lostOffsets: 0,
-      bytes: 0,
-      contentBytes: 0,
+      ...NO_RECORDS,
       format: settings.format,
       compression: settings.compression,
       windowStartMs: null,

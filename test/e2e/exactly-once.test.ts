@@ -2,21 +2,13 @@
 // partition at once, and SCF's retry of a finished event all leave each record in COS exactly once.
 import { BOOKKEEPING_SEGMENT } from '../../src/dump/keys';
 import { expectSameBytes } from '../support/bytes';
-import { startTestCos, type TestCos } from '../support/cos';
+import { useTestCos } from '../support/cos';
 import { asLines, consumerEnv, dumpPartition, dumpWhenFree, readBack, spawnConsumer } from '../support/dump';
 import { createTopic, produce, uniqueTopic } from '../support/kafka';
 import { KafkaClient } from '../../src/kafka/client';
 import { testBrokers } from '../support/kafka';
 
-let cos: TestCos;
-beforeAll(async () => {
-  cos = await startTestCos();
-});
-afterAll(async () => cos.stop());
-afterEach(() => {
-  cos.server.faults.clear();
-  cos.server.events.removeAllListeners();
-});
+const cos = useTestCos();
 
 async function committed(group: string, topic: string): Promise<number | undefined> {
   const client = await KafkaClient.connect({ brokers: [testBrokers()], clientId: 'test' });

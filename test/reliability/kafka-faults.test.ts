@@ -7,21 +7,13 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaBroker } from '../../src/local/kafka/broker';
 import { createTopicAndWait } from '../../src/local/kafka/topics';
-import { startTestCos, type TestCos } from '../support/cos';
+import { useTestCos } from '../support/cos';
 import { dumpPartition } from '../support/dump';
 import { expectInvariant, kafkajsRecords } from '../support/invariant';
 import { createTopic, produce, uniqueTopic, withAdmin } from '../support/kafka';
 import { invariant, layoutOf, reliabilityEnv, topicWithRecords } from '../support/reliability';
 
-let cos: TestCos;
-beforeAll(async () => {
-  cos = await startTestCos();
-});
-afterAll(async () => cos.stop());
-afterEach(() => {
-  cos.server.faults.clear();
-  cos.server.events.removeAllListeners();
-});
+const cos = useTestCos();
 
 describe('Kafka faults', () => {
   it('survives the broker stopping and restarting in the middle of a dump', async () => {

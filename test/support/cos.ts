@@ -34,3 +34,35 @@ export async function startTestCos(extraCredentials: Array<{ secretId: string; s
     },
   };
 }
+
+/** One COS server for a test file, started before its tests, with faults and listeners cleared after each. */
+export function useTestCos(): TestCos {
+  let current: TestCos | undefined;
+  beforeAll(async () => {
+    current = await startTestCos();
+  });
+  afterAll(async () => current?.stop());
+  afterEach(() => {
+    current?.server.faults.clear();
+    current?.server.events.removeAllListeners();
+  });
+  const started = (): TestCos => {
+    if (!current) throw new Error('the test COS server is started in beforeAll');
+    return current;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get dir() {
+      return started().dir;
+    },
+    get client() {
+      return started().client;
+    },
+    get store() {
+      return started().store;
+    },
+    stop: () => started().stop(),
+  };
+}

@@ -1,4 +1,4 @@
-import type { Manifest } from '../../src/dump/manifest';
+import { NO_RECORDS, type Manifest } from '../../src/dump/manifest';
 import { auditPartition, describeFinding, isProblem } from '../../src/verify/audit';
 
 function manifest(startOffset: number, nextOffset: number, key: string | null, bytes = 10, extra: Partial<Manifest> = {}): Manifest {
@@ -11,13 +11,8 @@ function manifest(startOffset: number, nextOffset: number, key: string | null, b
     partition: 0,
     startOffset,
     nextOffset,
+    ...NO_RECORDS,
     records: key ? nextOffset - startOffset : 0,
-    firstRecordOffset: null,
-    lastRecordOffset: null,
-    tombstones: 0,
-    invalidUtf8: 0,
-    skippedOffsets: 0,
-    lostOffsets: 0,
     bytes,
     contentBytes: bytes,
     format: 'lines',
