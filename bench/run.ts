@@ -1,16 +1,17 @@
 // `npm run bench` / `ckafka-cos bench`: our consumer against Kafka's own console consumer and kcat on the
 // same data in the same run; our consumer's peak memory on a large backlog and its serverless cost; the
 // scheduler's fan-out rate. Writes bench-results/ (JSON, markdown, SVG) and the README's benchmark section.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { scfMemorySizeFor } from '../src/deploy/scf-memory';
 import { startApiEmulator } from '../src/local/api-emulator';
 import { LOCAL_CREDENTIALS } from '../src/local/defaults';
 import { KafkaBroker } from '../src/local/kafka/broker';
-import { kafkaLibsDir, kafkaVersion } from '../src/local/kafka/jars';
+import { kafkaJavaArgs, kafkaVersion } from '../src/local/kafka/jars';
 import { createTopicAndWait } from '../src/local/kafka/topics';
 import { cacheDir, projectRoot } from '../src/local/paths';
 import { runScheduler } from '../src/scheduler/scheduler';
@@ -20,7 +21,6 @@ import { markdownReport, svgChart, withBenchmarkSection, type BenchResults, type
 const GiB = 1024 ** 3;
 const BUCKET = 'bench-1250000000';
 const REGION = 'ap-guangzhou';
-const SCF_MEMORY_SIZES = [64, ...Array.from({ length: 24 }, (_, i) => (i + 1) * 128)];
 
 const HELP = `usage: npm run bench -- [--gib N] [--small-gib N] [--rss-gib N] [--rate R] [--partitions P] [--out DIR] [--no-readme]
   --gib N         size of the 1 KiB-record dataset (default 1)
@@ -34,18 +34,19 @@ function log(line: string): void {
 }
 
 function ensureKcat(): string {
-  const found = spawnSync('sh', ['-c', 'command -v kcat || command -v kafkacat'], { encoding: 'utf8' }).stdout.trim();
+  const which = () => spawnSync('sh', ['-c', 'command -v kcat || command -v kafkacat'], { encoding: 'utf8' }).stdout.trim();
+  const found = which();
   if (found) return found;
   log('kcat is missing: installing the Debian package');
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const install = spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', 'kcat'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (install.status !== 0) {
-    spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update'], { stdio: 'inherit' });
-    spawnSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', 'kcat'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  }
-  const again = spawnSync('sh', ['-c', 'command -v kcat'], { encoding: 'utf8' }).stdout.trim();
-  if (!again) throw new Error('kcat is needed as a reference and could not be installed (apt-get install kcat)');
-  return again;
+  const apt = (...args: string[]) => {
+    const [command, ...rest] = process.getuid?.() === 0 ? ['apt-get', ...args] : ['sudo', 'apt-get', ...args];
+    return spawnSync(command!, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  };
+  // The package lists may be missing or stale on a fresh machine: refresh them once if the first try fails.
+  if (!apt('install', '-y', 'kcat') && apt('update')) apt('install', '-y', 'kcat');
+  const installed = which();
+  if (!installed) throw new Error('kcat is needed as a reference and could not be installed (apt-get install kcat)');
+  return installed;
 }
 
 /** A topic of one partition filled by Kafka's own producer-perf tool: fast, and the same bytes for every contestant. */
@@ -58,8 +59,12 @@ async function dataset(broker: KafkaBroker, topic: string, recordBytes: number, 
   log(`producing ${records} records of ${recordBytes} B into ${topic}`);
   const perf = spawnSync(
     'java',
-    ['-Xmx768m', `-Dlog4j.configuration=file:${join(projectRoot(), 'scripts', 'kafka', 'log4j.properties')}`, '-cp', join(kafkaLibsDir(), '*'), 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(records), '--record-size', String(recordBytes), '--throughput', '-1',
-      '--producer-props', `bootstrap.servers=${broker.bootstrap}`, 'acks=1', 'linger.ms=20', 'batch.size=1048576', 'buffer.memory=67108864', 'compression.type=none'],
+    kafkaJavaArgs(
+      'org.apache.kafka.tools.ProducerPerformance',
+      ['--topic', topic, '--num-records', String(records), '--record-size', String(recordBytes), '--throughput', '-1',
+        '--producer-props', `bootstrap.servers=${broker.bootstrap}`, 'acks=1', 'linger.ms=20', 'batch.size=1048576', 'buffer.memory=67108864', 'compression.type=none'],
+      768,
+    ),
     { encoding: 'utf8' },
   );
   if (perf.status !== 0) throw new Error(`ProducerPerformance failed: ${perf.stderr || perf.stdout}`);
@@ -93,7 +98,8 @@ export async function runBenchmark(args: string[]): Promise<number> {
   // The broker's log, the outputs and COS data go to memory when there is room: COS would be remote, and
   // the disk's write-back of freshly produced data is not what is measured.
   const datasetBytes = (Number(values.gib) + 2 * Number(values['small-gib']) + Number(values['rss-gib'])) * GiB;
-  const inMemory = existsSync('/dev/shm') && statfsSync('/dev/shm').bavail * statfsSync('/dev/shm').bsize > datasetBytes + 3 * GiB;
+  const shm = existsSync('/dev/shm') ? statfsSync('/dev/shm') : undefined;
+  const inMemory = shm !== undefined && shm.bavail * shm.bsize > datasetBytes + 3 * GiB;
   const scratch = inMemory ? join('/dev/shm', `ckafka-cos-bench-${process.pid}`) : join(work, 'scratch');
   mkdirSync(scratch, { recursive: true });
   const broker = await KafkaBroker.start({ dir: join(scratch, 'kafka'), heapMb: 1024, log });
@@ -101,7 +107,6 @@ export async function runBenchmark(args: string[]): Promise<number> {
   const cosServer = await startBackground(process.execPath, [join(root, 'bin', 'ckafka-cos.js'), 'local', 'cos', '--dir', join(scratch, 'cos'), '--bucket', BUCKET, '--region', REGION]);
   const cos = JSON.parse(cosServer.firstLine) as { endpoint: string };
   const throughput: ThroughputRow[] = [];
-  const libs = kafkaLibsDir();
   let run = 0;
 
   const consumerEnv = (topic: string) => ({
@@ -146,7 +151,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
     const consoleOut = join(scratch, 'console.out');
     row(
       'kafka-console-consumer to a file',
-      await runProcess('java', ['-Xmx512m', '-Dlog4j.configuration=file:' + join(root, 'scripts', 'kafka', 'log4j.properties'), '-cp', join(libs, '*'), 'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', broker.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', String(records)], { stdoutFile: consoleOut }),
+      await runProcess('java', kafkaJavaArgs('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', broker.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', String(records)], 512), { stdoutFile: consoleOut }),
     );
     rmSync(consoleOut, { force: true });
   }
@@ -163,7 +168,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
     const rssGib = Number(values['rss-gib']);
     await dataset(broker, 'bench-backlog', 1024, rssGib * GiB);
     const backlog = await ours('bench-backlog', 'cos');
-    const scfMemoryMb = SCF_MEMORY_SIZES.find((size) => size >= backlog.peakRssMiB) ?? 3072;
+    const scfMemoryMb = scfMemorySizeFor(backlog.peakRssMiB);
     const memory = {
       backlogGiB: rssGib,
       peakRssMiB: backlog.peakRssMiB,
@@ -190,7 +195,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
         cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
         memoryGiB: Math.round(totalmem() / GiB),
         node: process.versions.node,
-        java: execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0] || spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0]!,
+        java: spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0]!, // java prints its version to stderr
         kafka: kafkaVersion(),
       },
       throughput,

@@ -1,4 +1,5 @@
-// Asks the OS for a free loopback port, for services (Kafka) that must know their port before they start.
+// Loopback ports for the local servers: a free port for services (Kafka) that must know theirs before they
+// start, and listening on loopback only for the HTTP servers.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/config';
 import { VARIABLES } from '../../src/config/variables';
+import { SCF_MEMORY_SIZES_MB } from '../../src/deploy/scf-memory';
 
 const root = join(__dirname, '../..');
 const yml = parse(readFileSync(join(root, 'serverless.yml'), 'utf8'));
@@ -22,7 +23,6 @@ const INPUTS = ['src', 'region', 'runtime', 'namespace', 'memorySize', 'timeout'
 const SRC = ['src', 'exclude', 'bucket', 'object'];
 const FUNCTION = ['name', 'handler', 'role', 'description', 'memorySize', 'timeout', 'environment', 'vpc', 'layers', 'cls', 'tags', 'cfs', 'publicAccess', 'eip', 'asyncRunEnable', 'traceEnable', 'installDependency', 'retryNum', 'msgTTL'];
 const TIMER = ['name', 'qualifier', 'cronExpression', 'argument', 'enable'];
-const MEMORY_SIZES = [64, ...Array.from({ length: 24 }, (_, i) => (i + 1) * 128)];
 
 function envRefs(value: unknown): string[] {
   const text = JSON.stringify(value);
@@ -41,7 +41,7 @@ describe('serverless.yml', () => {
     expect(Object.keys(yml.inputs.src).filter((k) => !SRC.includes(k))).toEqual([]);
     for (const [key, fn] of Object.entries<Record<string, unknown>>(yml.inputs.functions)) {
       expect([key, Object.keys(fn).filter((k) => !FUNCTION.includes(k))]).toEqual([key, []]);
-      expect(MEMORY_SIZES).toContain(fn.memorySize);
+      expect(SCF_MEMORY_SIZES_MB).toContain(fn.memorySize);
       expect(fn.timeout).toBeGreaterThanOrEqual(1);
       expect(fn.timeout).toBeLessThanOrEqual(900);
       expect(Object.keys(fn.vpc as object).sort()).toEqual(['subnetId', 'vpcId']);

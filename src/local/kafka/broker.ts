@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { projectRoot } from '../paths';
 import { freePort } from '../ports';
-import { ensureKafkaJars } from './jars';
+import { ensureKafkaJars, kafkaJavaArgs } from './jars';
 import { serverProperties, type BrokerLayout } from './server-properties';
 
 export interface KafkaBrokerOptions {
@@ -41,7 +40,6 @@ export class KafkaBroker {
   private exited: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly libs: string,
     readonly layout: BrokerLayout,
     readonly dir: string,
     private readonly options: KafkaBrokerOptions,
@@ -73,7 +71,7 @@ export class KafkaBroker {
   }
 
   static async start(options: KafkaBrokerOptions): Promise<KafkaBroker> {
-    const libs = await ensureKafkaJars(options.log);
+    await ensureKafkaJars(options.log);
     mkdirSync(options.dir, { recursive: true });
     const layout: BrokerLayout = {
       port: options.port || (await freePort()),
@@ -84,7 +82,7 @@ export class KafkaBroker {
       logDir: join(options.dir, 'data'),
       overrides: options.overrides,
     };
-    const broker = new KafkaBroker(libs, layout, options.dir, options);
+    const broker = new KafkaBroker(layout, options.dir, options);
     broker.makeKeystore();
     broker.format();
     await broker.launch();
@@ -93,16 +91,7 @@ export class KafkaBroker {
 
   private java(mainClass: string, args: string[]): string[] {
     const heap = this.options.heapMb ?? 768;
-    return [
-      `-Xms${Math.min(256, heap)}m`,
-      `-Xmx${heap}m`,
-      `-Dlog4j.configuration=file:${join(projectRoot(), 'scripts', 'kafka', 'log4j.properties')}`,
-      '-Djava.awt.headless=true',
-      '-cp',
-      join(this.libs, '*'),
-      mainClass,
-      ...args,
-    ];
+    return [`-Xms${Math.min(256, heap)}m`, ...kafkaJavaArgs(mainClass, args, heap)];
   }
 
   private get propertiesFile(): string {

@@ -17,6 +17,19 @@ export function kafkaLibsDir(): string {
   return cacheDir('kafka', kafkaVersion(), 'libs');
 }
 
+/** The java arguments that run one of Kafka's main classes from the cached jars, with the project's log4j setup. */
+export function kafkaJavaArgs(mainClass: string, args: string[], heapMb: number): string[] {
+  return [
+    `-Xmx${heapMb}m`,
+    `-Dlog4j.configuration=file:${join(projectRoot(), 'scripts', 'kafka', 'log4j.properties')}`,
+    '-Djava.awt.headless=true',
+    '-cp',
+    join(kafkaLibsDir(), '*'),
+    mainClass,
+    ...args,
+  ];
+}
+
 /** Returns the folder holding every runtime jar, downloading it with Maven on first use. */
 export async function ensureKafkaJars(log: (line: string) => void = () => {}): Promise<string> {
   const libs = kafkaLibsDir();
