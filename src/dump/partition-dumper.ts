@@ -12,9 +12,9 @@ import { decodeManifest, encodeManifest, NO_RECORDS, samePlan, type Manifest } f
 import { GzipBody, PlainBody, type ObjectBody } from './object-body';
 import { OpenObject } from './open-object';
 import { encodeCommitMetadata, type PartitionLog } from './partition-log';
-import { placeRecord, recordWindow } from './rotation';
+import { placeRecord, recordWindow, type OpenObjectState, type PlacementRules } from './rotation';
 import { DataLossError, decideStart } from './start-position';
-import { isWindowClosed } from './window';
+import { isUsableTimestamp, isWindowClosed } from './window';
 import type { StartPosition } from '../config/config';
 
 export interface DumpSettings {
@@ -95,6 +95,9 @@ export class PartitionDumper {
   private rangeCounts: FormatCounts = { tombstones: 0, invalidUtf8: 0 };
   private rangeSkipped = 0;
   private readonly summary: DumpSummary;
+  private readonly placementRules: PlacementRules;
+  /** Refilled for each record's placement rather than allocated. */
+  private readonly openState: OpenObjectState = { windowStartMs: 0, records: 0, storedBoundWithRecord: 0 };
 
   constructor(private readonly options: DumperOptions) {
     const { settings, log } = options;
@@ -102,6 +105,7 @@ export class PartitionDumper {
     this.limiter = new Limiter(settings.uploadConcurrency);
     this.pool = new BufferPool(settings.partSizeBytes, settings.uploadConcurrency + 2);
     this.now = options.now ?? Date.now;
+    this.placementRules = { maxObjectBytes: settings.maxObjectBytes, flushOpenWindow: settings.flushOpenWindow };
     this.summary = {
       topic: log.topic,
       partition: log.partition,
@@ -203,7 +207,10 @@ export class PartitionDumper {
       try {
         const more = () => this.now() <= this.options.readDeadline;
         for await (const chunk of readPartition(this.position, target, { fetch: (offset) => log.fetch(offset, settings.fetchMaxBytes, FETCH_WAIT_MS), more })) {
-          for (const record of chunk.records) if (!(await this.place(record))) return;
+          for (const record of chunk.records) {
+            const placed = this.place(record);
+            if (placed === false || (placed !== true && !(await placed))) return;
+          }
           // Markers, aborted transactions and compaction leave offsets without records; they are covered all the same.
           await this.skipTo(chunk.nextOffset);
           await this.open?.body.drain();
@@ -251,11 +258,16 @@ export class PartitionDumper {
     if (this.open) this.open.nextOffset = offset;
   }
 
-  /** Writes one record; false when reading must stop before it (its window is still open). */
-  private async place(record: KafkaRecord): Promise<boolean> {
+  /**
+   * Writes one record; false when reading must stop before it (its window is still open). Synchronous
+   * unless an object must be finished or a part must wait for an upload slot: an async call per record
+   * would allocate more than the record's own bytes at a million records per second.
+   */
+  private place(record: KafkaRecord): boolean | Promise<boolean> {
     const { settings } = this.options;
-    await this.skipTo(record.offset);
-    if (this.open?.plan && record.offset >= this.open.plan.nextOffset) await this.finishObject(this.open);
+    const planEnd = this.open?.plan?.nextOffset;
+    if (planEnd !== undefined && record.offset >= planEnd) return this.skipTo(record.offset).then(() => this.place(record));
+    this.advance(record.offset);
     const size = this.format.measure(record);
     if (size === SKIPPED) {
       this.position = record.offset + 1;
@@ -263,37 +275,54 @@ export class PartitionDumper {
       return true;
     }
     const open = this.open;
-    const { window, usable } = recordWindow(record.timestamp, settings.windowMinutes, open?.windowStartMs ?? this.floorWindow, this.now());
-    if (!usable) this.summary.invalidTimestamps++;
+    const now = this.now();
+    const window = recordWindow(record.timestamp, settings.windowMinutes, open?.windowStartMs ?? this.floorWindow, now);
+    if (!isUsableTimestamp(record.timestamp)) this.summary.invalidTimestamps++;
 
     if (this.plan && !open) {
       this.open = this.openObject(this.plan.windowStartMs ?? window, this.plan);
-    } else if (!open?.plan) {
-      const placement = placeRecord(
-        open ? { windowStartMs: open.windowStartMs, records: open.records, storedBoundWithRecord: open.body.storedBound(size) } : undefined,
-        window,
-        isWindowClosed(window, settings.windowMinutes, settings.windowGraceSeconds, this.now()),
-        { maxObjectBytes: settings.maxObjectBytes, flushOpenWindow: settings.flushOpenWindow },
-      );
-      if (placement === 'stop') {
-        this.summary.stopReason = 'open-window';
-        return false;
-      }
-      // Past the deadline, no new object is started: what is open gets finished and committed in time.
-      if (placement !== 'append' && this.now() > this.options.readDeadline) {
-        this.summary.stopReason = 'deadline';
-        return false;
-      }
-      if (placement === 'rotate') await this.finishObject(open!);
-      if (placement === 'open' || placement === 'rotate') this.open = this.openObject(window);
+      return this.write(record, size);
     }
+    if (open?.plan) return this.write(record, size);
+    if (open) {
+      this.openState.windowStartMs = open.windowStartMs;
+      this.openState.records = open.records;
+      this.openState.storedBoundWithRecord = open.body.storedBound(size);
+    }
+    const placement = placeRecord(
+      open ? this.openState : undefined,
+      window,
+      isWindowClosed(window, settings.windowMinutes, settings.windowGraceSeconds, now),
+      this.placementRules,
+    );
+    if (placement === 'stop') {
+      this.summary.stopReason = 'open-window';
+      return false;
+    }
+    // Past the deadline, no new object is started: what is open gets finished and committed in time.
+    if (placement !== 'append' && now > this.options.readDeadline) {
+      this.summary.stopReason = 'deadline';
+      return false;
+    }
+    if (placement === 'rotate') {
+      return this.finishObject(open!).then(() => {
+        this.open = this.openObject(window);
+        return this.write(record, size);
+      });
+    }
+    if (placement === 'open') this.open = this.openObject(window);
+    return this.write(record, size);
+  }
+
+  /** Writes a placed record of `size` bytes into the open object. */
+  private write(record: KafkaRecord, size: number): true | Promise<true> {
     const target = this.open!;
+    if (!target.body.hasRoomFor(size)) return target.body.makeRoomFor(size).then(() => this.write(record, size));
     this.format.write(record, target.body);
     target.took(record);
     this.position = record.offset + 1;
     // A sealed part waiting for an upload slot: wait here, before another part buffer is needed.
-    if (target.body.needsDrain) await target.body.drain();
-    return true;
+    return target.body.needsDrain ? target.body.drain().then(() => true as const) : true;
   }
 
   private openObject(windowStartMs: number, plan?: Manifest): OpenObject {

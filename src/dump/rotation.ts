@@ -33,10 +33,10 @@ export function placeRecord(open: OpenObjectState | undefined, recordWindow: num
 /**
  * The window a record is filed under. Windows never go backwards within a partition, so that key order
  * stays offset order: a late record (timestamp before the previous object's window) joins the current
- * window. A record without a usable timestamp joins the current window too.
+ * window. A record without a usable timestamp (see isUsableTimestamp) joins the current window too.
  */
-export function recordWindow(timestampMs: number, windowMinutes: number, floorWindow: number | undefined, fallbackNowMs: number): { window: number; usable: boolean } {
-  if (!isUsableTimestamp(timestampMs)) return { window: floorWindow ?? windowStartOf(fallbackNowMs, windowMinutes), usable: false };
+export function recordWindow(timestampMs: number, windowMinutes: number, floorWindow: number | undefined, fallbackNowMs: number): number {
+  if (!isUsableTimestamp(timestampMs)) return floorWindow ?? windowStartOf(fallbackNowMs, windowMinutes);
   const own = windowStartOf(timestampMs, windowMinutes);
-  return { window: floorWindow !== undefined && floorWindow > own ? floorWindow : own, usable: true };
+  return floorWindow !== undefined && floorWindow > own ? floorWindow : own;
 }

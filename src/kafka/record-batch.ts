@@ -88,13 +88,20 @@ class BatchRecords implements Iterable<KafkaRecord> {
     private readonly logAppendTime: number | undefined,
   ) {}
 
-  *[Symbol.iterator](): Iterator<KafkaRecord> {
+  [Symbol.iterator](): Iterator<KafkaRecord> {
     const c = new Cursor(this.body, this.start, this.end);
     const record: KafkaRecord = { offset: 0, timestamp: 0, key: null, value: null, headers: NO_HEADERS };
-    for (let i = 0; i < this.count; i++) {
-      decodeRecord(c, this.baseOffset, this.baseTimestamp, this.logAppendTime, record);
-      yield record;
-    }
+    // One result object, refilled like the record: a generator would allocate one per record.
+    const result: IteratorResult<KafkaRecord> = { done: false, value: record };
+    let left = this.count;
+    return {
+      next: () => {
+        if (left <= 0) return { done: true, value: undefined };
+        left--;
+        decodeRecord(c, this.baseOffset, this.baseTimestamp, this.logAppendTime, record);
+        return result;
+      },
+    };
   }
 }
 
