@@ -78,6 +78,23 @@ export class ObjectUpload {
     return this.uploadId;
   }
 
+  /**
+   * False when `bytes` more would seal a part that no upload slot can take yet: the writer should wait in
+   * makeRoomFor() first. Otherwise the sealed part would sit idle holding its buffer while the rest of the
+   * write took another one, a part buffer more at the peak for no speed.
+   */
+  hasRoomFor(bytes: number): boolean {
+    return this.queued === 0 && (this.pos + bytes <= this.options.pool.size || this.options.limiter.inFlight < this.options.limiter.limit);
+  }
+
+  async makeRoomFor(bytes: number): Promise<void> {
+    while (!this.hasRoomFor(bytes) && this.failure === undefined) {
+      if (this.queued > 0) await this.drain();
+      else await this.options.limiter.whenFree();
+    }
+    this.throwIfFailed();
+  }
+
   /** True while a sealed part waits for an upload slot: the writer should drain() before writing more. */
   get needsDrain(): boolean {
     return this.queued > 0;

@@ -12,6 +12,9 @@ export interface ObjectBody extends ByteSink {
   storedBound(extra: number): number;
   /** Bytes appended (before compression). */
   readonly inputBytes: number;
+  /** False when the writer should wait in makeRoomFor() before appending `bytes`. */
+  hasRoomFor(bytes: number): boolean;
+  makeRoomFor(bytes: number): Promise<void>;
   /** True when the writer should drain() before writing more (a part or member is waiting). */
   readonly needsDrain: boolean;
   drain(): Promise<void>;
@@ -30,6 +33,14 @@ export class PlainBody implements ObjectBody {
 
   get needsDrain(): boolean {
     return this.upload.needsDrain;
+  }
+
+  hasRoomFor(bytes: number): boolean {
+    return this.upload.hasRoomFor(bytes);
+  }
+
+  makeRoomFor(bytes: number): Promise<void> {
+    return this.upload.makeRoomFor(bytes);
   }
 
   append(bytes: Buffer): void {
@@ -96,6 +107,13 @@ export class GzipBody implements ObjectBody {
   get needsDrain(): boolean {
     return this.compressing.length > this.maxCompressing || this.upload.needsDrain;
   }
+
+  /** Input goes to the member being gathered; members and parts are paced by needsDrain. */
+  hasRoomFor(): boolean {
+    return true;
+  }
+
+  async makeRoomFor(): Promise<void> {}
 
   append(bytes: Buffer): void {
     let from = 0;

@@ -4,6 +4,8 @@
 export class Limiter {
   private active = 0;
   private waiters: Array<() => void> = [];
+  /** Waiting for a free slot without taking it: woken on every release, after the takers. */
+  private watchers: Array<() => void> = [];
 
   constructor(readonly limit: number) {}
 
@@ -21,8 +23,14 @@ export class Limiter {
     while (!this.tryAcquire()) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
+  /** Resolves once a slot is free, without taking it. */
+  async whenFree(): Promise<void> {
+    while (this.active >= this.limit) await new Promise<void>((resolve) => this.watchers.push(resolve));
+  }
+
   release(): void {
     this.active--;
     this.waiters.shift()?.();
+    for (const wake of this.watchers.splice(0)) wake();
   }
 }

@@ -57,3 +57,43 @@ describe('ObjectUpload', () => {
     expectSameBytes((await store.getObject('k.txt'))!.body, Buffer.concat(parts));
   });
 });
+
+describe('ObjectUpload part buffers', () => {
+  it('holds at most one buffer beyond the uploads in flight when the writer makes room before each record', async () => {
+    const { store, gates, stats } = slowStore();
+    const pool = new BufferPool(MiB, 8);
+    let taken = 0;
+    let given = 0;
+    const take = pool.take.bind(pool);
+    const give = pool.give.bind(pool);
+    pool.take = () => (taken++, take());
+    pool.give = (buffer) => (given++, give(buffer));
+    const upload = new ObjectUpload({ store, key: 'records.txt', pool, limiter: new Limiter(2), put: {} });
+    // Records of 1000 bytes never line up with the 1 MiB parts: every part is sealed in the middle of one.
+    const records = Array.from({ length: 5000 }, (_, i) => Buffer.alloc(1000, 97 + (i % 26)));
+    let maxHeld = 0;
+    const writer = (async () => {
+      for (const record of records) {
+        if (!upload.hasRoomFor(record.length)) await upload.makeRoomFor(record.length);
+        upload.append(record);
+        maxHeld = Math.max(maxHeld, taken - given);
+        if (upload.needsDrain) await upload.drain();
+      }
+    })();
+    let done = false;
+    void writer.then(() => (done = true));
+    while (!done) {
+      for (let i = 0; i < 5; i++) await settle();
+      gates.shift()?.();
+    }
+    const finishing = upload.finish();
+    while (gates.length > 0 || stats.inFlight > 0) {
+      gates.shift()?.();
+      await settle();
+    }
+    expect((await finishing).parts).toBe(Math.ceil(5_000_000 / MiB));
+    expect(stats.maxInFlight).toBe(2);
+    expect(maxHeld).toBe(3);
+    expectSameBytes((await store.getObject('records.txt'))!.body, Buffer.concat(records));
+  });
+});
