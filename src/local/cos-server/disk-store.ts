@@ -5,10 +5,11 @@
 // Like MinIO's file system mode, a key cannot be both an object and a folder of other objects (`a` and
 // `a/b`): the second is refused with a clear error. The product never writes such keys.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { constants, createReadStream, existsSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { InPlaceWriters, isContiguous, UploadStrides, type PartRecord } from './part-placement';
 
 export interface ObjectMeta {
   etag: string;
@@ -38,6 +39,8 @@ export class CosRequestError extends Error {
 export const MIN_PART_BYTES = 1024 * 1024;
 const WRITE_BLOCK_BYTES = 4 * 1024 * 1024;
 const COPY_BLOCK_BYTES = 8 * 1024 * 1024;
+/** An upload's parts that fit its stride, each at (partNumber - 1) * stride. */
+const DATA_FILE = 'data';
 export const MAX_PARTS = 10_000;
 
 /** Serializes the commit steps of one key, so create-if-absent and metadata updates are atomic. */
@@ -73,6 +76,8 @@ export function validateObjectKey(key: string): void {
 
 export class DiskStore {
   private readonly locks = new KeyLocks();
+  private readonly strides = new UploadStrides();
+  private readonly inPlace = new InPlaceWriters();
 
   constructor(readonly dataDir: string) {}
 
@@ -114,44 +119,52 @@ export class DiskStore {
   // Objects -----------------------------------------------------------------------------------------
 
   /**
-   * Streams a body to a temporary file, returning its path, md5 (hex) and size. Network chunks are
-   * gathered into one writev of a few MiB: a file write per 64 KiB chunk costs more than the data.
+   * Streams a body to a temporary file (or into a range of an upload's data file), returning the file's
+   * path, the md5 (hex) and size. Network chunks are gathered into one writev of a few MiB: a file write
+   * per 64 KiB chunk costs more than the data.
    */
-  private async receive(bucket: string, body: Readable, expectedLength: number | undefined): Promise<{ tmp: string; md5: string; size: number }> {
-    const tmp = this.internal(bucket, 'tmp', randomUUID());
+  private async receive(bucket: string, body: Readable, expectedLength: number | undefined, into?: { path: string; position: number }): Promise<{ tmp: string; md5: string; size: number }> {
+    const tmp = into?.path ?? this.internal(bucket, 'tmp', randomUUID());
     const hash = createHash('md5');
     let size = 0;
-    const file = await open(tmp, 'w');
+    // An upload's data file is shared by its parts: open it without truncating, write at the part's place.
+    const file = await open(tmp, into ? constants.O_WRONLY | constants.O_CREAT : 'w');
+    let position = into?.position ?? 0;
     let gathered: Buffer[] = [];
     let gatheredBytes = 0;
+    const flush = async () => {
+      await file.writev(gathered, position);
+      position += gatheredBytes;
+      gathered = [];
+      gatheredBytes = 0;
+    };
+    const discard = async () => {
+      if (!into) await rm(tmp, { force: true });
+    };
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
         hash.update(chunk);
         size += chunk.length;
         gathered.push(chunk);
         gatheredBytes += chunk.length;
-        if (gatheredBytes >= WRITE_BLOCK_BYTES) {
-          await file.writev(gathered);
-          gathered = [];
-          gatheredBytes = 0;
-        }
+        if (gatheredBytes >= WRITE_BLOCK_BYTES) await flush();
       }
-      if (gatheredBytes > 0) await file.writev(gathered);
+      if (gatheredBytes > 0) await flush();
     } catch (err) {
       await file.close().catch(() => {});
-      await rm(tmp, { force: true });
+      await discard();
       throw err;
     }
     await file.close();
     if (expectedLength !== undefined && size !== expectedLength) {
-      await rm(tmp, { force: true });
+      await discard();
       throw new CosRequestError(400, 'IncompleteBody', `The body has ${size} bytes, Content-Length said ${expectedLength}.`);
     }
     return { tmp, md5: hash.digest('hex'), size };
   }
 
   /** Moves a finished temporary file to its key, with the create-if-absent check and metadata, atomically. */
-  private async commit(bucket: string, key: string, tmp: string, meta: ObjectMeta, forbidOverwrite: boolean): Promise<void> {
+  private async commit(bucket: string, key: string, tmp: string, meta: ObjectMeta, forbidOverwrite: boolean, discardOnFailure = true): Promise<void> {
     const path = this.objectPath(bucket, key);
     await this.locks.with(`${bucket}/${key}`, async () => {
       try {
@@ -173,8 +186,9 @@ export class DiskStore {
           await rename(tmp, path);
         }
         await rename(`${metaPath}.tmp`, metaPath);
-      } finally {
-        await rm(tmp, { force: true });
+      } catch (err) {
+        if (discardOnFailure) await rm(tmp, { force: true });
+        throw err;
       }
     });
   }
@@ -282,24 +296,45 @@ export class DiskStore {
     return record;
   }
 
+  /**
+   * Stores a part. When it fits its upload's stride, it goes straight to its place in the upload's data
+   * file, so that completing an upload of parts sent in order needs no copy; otherwise (an unknown length,
+   * a part longer than the stride, or another attempt at the same part still writing) to a file of its own.
+   */
   async uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: Readable, contentLength?: number): Promise<string> {
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) throw new CosRequestError(400, 'InvalidArgument', `Part number must be an integer between 1 and ${MAX_PARTS}.`);
     await this.upload(bucket, key, uploadId);
-    const { tmp, md5, size } = await this.receive(bucket, body, contentLength);
     const dir = this.uploadDir(bucket, uploadId);
-    await writeFile(join(dir, `${partNumber}.json`), JSON.stringify({ etag: md5, size, lastModified: Date.now() }));
-    await rename(tmp, join(dir, `${partNumber}.part`));
-    return md5;
+    const record = join(dir, `${partNumber}.json`);
+    const stride = contentLength === undefined ? undefined : await this.strides.of(dir, contentLength);
+    const writer = stride !== undefined && contentLength! <= stride ? this.inPlace.begin(uploadId, partNumber) : undefined;
+    if (!writer) {
+      const { tmp, md5, size } = await this.receive(bucket, body, contentLength);
+      await writeFile(record, JSON.stringify({ etag: md5, size, lastModified: Date.now() } satisfies PartRecord));
+      await rename(tmp, join(dir, `${partNumber}.part`));
+      return md5;
+    }
+    try {
+      // The range is about to change: until it holds a whole part, the part does not exist.
+      await rm(record, { force: true });
+      await rm(join(dir, `${partNumber}.part`), { force: true });
+      const offset = (partNumber - 1) * stride!;
+      const { md5, size } = await this.receive(bucket, body, contentLength, { path: join(dir, DATA_FILE), position: offset });
+      await writeFile(record, JSON.stringify({ etag: md5, size, lastModified: Date.now(), offset } satisfies PartRecord));
+      return md5;
+    } finally {
+      writer.end();
+    }
   }
 
-  async listParts(bucket: string, key: string, uploadId: string): Promise<Array<{ partNumber: number; etag: string; size: number; lastModified: number }>> {
+  async listParts(bucket: string, key: string, uploadId: string): Promise<Array<PartRecord & { partNumber: number }>> {
     await this.upload(bucket, key, uploadId);
     const dir = this.uploadDir(bucket, uploadId);
     const parts = [];
     for (const name of await readdir(dir)) {
       const m = /^(\d+)\.json$/.exec(name);
       if (!m) continue;
-      const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as { etag: string; size: number; lastModified: number };
+      const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as PartRecord;
       parts.push({ partNumber: Number(m[1]), ...record });
     }
     return parts.sort((a, b) => a.partNumber - b.partNumber);
@@ -320,17 +355,39 @@ export class DiskStore {
       if (i < chosen.length - 1 && found.size < MIN_PART_BYTES) throw new CosRequestError(400, 'EntityTooSmall', `Part ${part.partNumber} is smaller than 1 MiB and is not the last part.`);
       digests.push(Buffer.from(found.etag, 'hex'));
     }
+    const records = chosen.map((part) => stored.get(part.partNumber)!);
+    const size = records.reduce((sum, part) => sum + part.size, 0);
+    const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${chosen.length}`;
+    const meta: ObjectMeta = { etag, size, lastModified: Date.now(), contentType: upload.contentType ?? 'application/octet-stream', storageClass: upload.storageClass, metadata: upload.metadata };
+    // Parts written in place back to back from the start, and nothing after them, already are the object:
+    // it is renamed, not copied. A refused commit (the key exists) leaves the upload as it was.
+    const claimed = isContiguous(records) && this.inPlace.claimForComplete(uploadId);
+    try {
+      const data = join(dir, DATA_FILE);
+      if (claimed && (await stat(data).catch(() => undefined))?.size === size) await this.commit(bucket, key, data, meta, forbidOverwrite, false);
+      else await this.commit(bucket, key, await this.assemble(bucket, dir, records), meta, forbidOverwrite);
+      await rm(dir, { recursive: true, force: true });
+    } finally {
+      if (claimed) this.inPlace.releaseComplete(uploadId);
+    }
+    this.strides.forget(dir);
+    return meta;
+  }
+
+  /** Copies the chosen parts, wherever each one lives, into a new temporary file. */
+  private async assemble(bucket: string, dir: string, parts: Array<PartRecord & { partNumber: number }>): Promise<string> {
     const tmp = this.internal(bucket, 'tmp', randomUUID());
     const out = await open(tmp, 'w');
     const block = Buffer.allocUnsafe(COPY_BLOCK_BYTES);
-    let size = 0;
     try {
-      for (const part of chosen) {
-        size += stored.get(part.partNumber)!.size;
-        const input = await open(join(dir, `${part.partNumber}.part`), 'r');
+      for (const part of parts) {
+        const input = await open(join(dir, part.offset === undefined ? `${part.partNumber}.part` : DATA_FILE), 'r');
         try {
-          for (let n = (await input.read(block, 0, block.length)).bytesRead; n > 0; n = (await input.read(block, 0, block.length)).bytesRead) {
-            await out.write(block, 0, n);
+          for (let done = 0; done < part.size; ) {
+            const { bytesRead } = await input.read(block, 0, Math.min(block.length, part.size - done), (part.offset ?? 0) + done);
+            if (bytesRead === 0) throw new Error(`part ${part.partNumber} is shorter on disk than its record says`);
+            await out.write(block, 0, bytesRead);
+            done += bytesRead;
           }
         } finally {
           await input.close();
@@ -342,16 +399,14 @@ export class DiskStore {
       await rm(tmp, { force: true });
       throw err;
     }
-    const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${chosen.length}`;
-    const meta: ObjectMeta = { etag, size, lastModified: Date.now(), contentType: upload.contentType ?? 'application/octet-stream', storageClass: upload.storageClass, metadata: upload.metadata };
-    await this.commit(bucket, key, tmp, meta, forbidOverwrite);
-    await rm(dir, { recursive: true, force: true });
-    return meta;
+    return tmp;
   }
 
   async abort(bucket: string, key: string, uploadId: string): Promise<void> {
     await this.upload(bucket, key, uploadId);
-    await rm(this.uploadDir(bucket, uploadId), { recursive: true, force: true });
+    const dir = this.uploadDir(bucket, uploadId);
+    await rm(dir, { recursive: true, force: true });
+    this.strides.forget(dir);
   }
 
   async listUploads(bucket: string, prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: number; storageClass: string }>> {
