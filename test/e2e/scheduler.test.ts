@@ -93,8 +93,11 @@ describe('scheduler', () => {
     expect(new Set(events.map((e) => e.partition)).size).toBe(900);
     expect(events.some((e) => e.partition % 10 === 7)).toBe(false);
     const arrivals = stack.api.arrivals().map((a) => a.at);
-    // Requests leave the scheduler 5 ms apart; delivery jitter may bring two closer, never a burst.
-    for (const [i, at] of arrivals.entries()) expect(arrivals.filter((other, j) => j >= i && other < at + 1000).length).toBeLessThanOrEqual(201);
+    // Requests leave the scheduler 5 ms apart (the Pacer's unit test checks the exact spacing). Arrivals
+    // carry delivery jitter on a loaded machine, so any second may see a few more than 200; an unpaced
+    // fan-out (32 at a time against a no-op function) would put hundreds more into one second.
+    const busiestSecond = Math.max(...arrivals.map((at, i) => arrivals.filter((other, j) => j >= i && other < at + 1000).length));
+    expect(busiestSecond).toBeLessThanOrEqual(210);
     expect(stack.api.faults.injected()['RequestLimitExceeded:Invoke']).toBe(summary.retried);
   }, 120_000);
 
