@@ -180,7 +180,7 @@ export const VARIABLES: Variable[] = [
   },
   { name: 'PART_SIZE_BYTES', schema: withDefault(integer(MiB, 5 * 1024 * MiB), String(8 * MiB)), description: 'Multipart upload part size, at least 1 MiB.', default: String(8 * MiB) },
   { name: 'COS_TIMEOUT_SECONDS', schema: withDefault(integer(5, 300), '30'), description: 'How long one COS request may take before it is retried (a part of PART_SIZE_BYTES must fit in it).', default: '30' },
-  { name: 'UPLOAD_CONCURRENCY', schema: withDefault(integer(1, 16), '2'), description: 'Parts uploaded at once per consumer (memory is about PART_SIZE_BYTES × (this + 2)).', default: '2' },
+  { name: 'UPLOAD_CONCURRENCY', schema: withDefault(integer(1, 16), '2'), description: 'Parts uploaded at once per consumer (memory is about PART_SIZE_BYTES × (this + 1), more with gzip).', default: '2' },
   {
     name: 'START_POSITION',
     alias: 'offset_type',

@@ -12,6 +12,7 @@ import { acquireLease, type Lease, type LeaseRecord } from '../lease/lease';
 import { createLogger, type Logger, type LoggerOptions } from '../log';
 import { parseContext, type InvocationContext } from '../scf/context';
 import { parseConsumerEvent, type ConsumerEvent } from './event';
+import { estimatedPeakMiB } from './memory-need';
 
 export interface ConsumerDeps {
   env: Record<string, string | undefined>;
@@ -100,6 +101,16 @@ async function dumpWithKafka(
   }
 }
 
+function warnIfMemoryShort(config: Config, ctx: InvocationContext, logger: Logger): void {
+  const settings = { format: config.dump.format, compression: config.dump.compression, partSizeBytes: config.cos.partSizeBytes, uploadConcurrency: config.cos.uploadConcurrency };
+  const estimated = estimatedPeakMiB(settings);
+  if (ctx.memoryLimitMb === undefined || estimated <= ctx.memoryLimitMb) return;
+  logger.warn(
+    { memoryLimitMb: ctx.memoryLimitMb, estimatedPeakMiB: estimated, ...settings },
+    'this configuration needs more memory than the function has: raise the consumer memorySize in serverless.yml (SCF may stop the function mid-object; nothing is lost, but the partition stops advancing)',
+  );
+}
+
 export async function runConsumer(event: unknown, context: unknown, deps: ConsumerDeps): Promise<ConsumerResult> {
   const startedAt = Date.now();
   // Everything is validated before anything is read or written.
@@ -112,6 +123,7 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
     base: { fn: 'consumer', requestId: ctx.requestId, topic: ev.topic, partition: ev.partition },
     destination: deps.logDestination,
   });
+  warnIfMemoryShort(config, ctx, logger);
   const groupId = config.kafka.groupId ?? ev.groupId ?? ctx.functionName;
   let summary: DumpSummary | undefined;
   try {

@@ -33,8 +33,9 @@ export function context(timeLimitMs = 120_000, requestId = `req-${Math.random().
   return { request_id: requestId, function_name: 'dump-consumer', namespace: 'default', time_limit_in_ms: timeLimitMs, memory_limit_in_mb: 128 };
 }
 
-export function dumpPartition(env: Record<string, string>, partition: number, options: { timeLimitMs?: number; leaseTtlMs?: number } = {}): Promise<ConsumerResult> {
-  return runConsumer({ topic: env.KAFKA_TOPIC, partition }, context(options.timeLimitMs), { env, leaseTtlMs: options.leaseTtlMs });
+export function dumpPartition(env: Record<string, string>, partition: number, options: { timeLimitMs?: number; leaseTtlMs?: number; logs?: string[] } = {}): Promise<ConsumerResult> {
+  const logDestination = options.logs && { write: (line: string) => options.logs!.push(line) > 0 };
+  return runConsumer({ topic: env.KAFKA_TOPIC, partition }, context(options.timeLimitMs), { env, leaseTtlMs: options.leaseTtlMs, logDestination: logDestination as never });
 }
 
 export interface StoredPartition {
