@@ -1,4 +1,5 @@
-// The benchmark's report: a markdown table, a bar chart as SVG, and the README section. Pure rendering.
+// The benchmark's report: the median of repeated runs, a markdown table, a bar chart as SVG, and the
+// README section. Pure.
 
 export interface ThroughputRow {
   dataset: string;
@@ -14,18 +15,28 @@ export interface ThroughputRow {
 
 export interface BenchResults {
   date: string;
+  /** Rounds of the throughput runs; each row is its tool's median run. */
+  repeat: number;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; java: string; kafka: string };
   throughput: ThroughputRow[];
   ratios: Array<{ dataset: string; name: string; value: number; target: number; met: boolean }>;
   memory: { backlogGiB: number; peakRssMiB: number; seconds: number; scfMemoryMb: number; gbSecondsPerGiB: number; met: boolean };
+  /** Peak memory of each output format and compression into COS, and the SCF size it needs. */
+  memoryByFormat: Array<{ format: string; compression: string; dataset: string; peakRssMiB: number; seconds: number; scfMemoryMb: number }>;
   fanOut: { partitions: number; withWork: number; invoked: number; drops: number; configuredRate: number; measuredRate: number; ratio: number; met: boolean };
+}
+
+/** The run of median duration (the upper median for an even count). */
+export function medianRun<T extends { seconds: number }>(runs: T[]): T {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 export function markdownReport(r: BenchResults): string {
   const lines: string[] = [];
-  lines.push(`Measured ${r.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.java}, Apache Kafka ${r.machine.kafka}, all on one machine.`);
+  lines.push(`Measured ${r.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.java}, Apache Kafka ${r.machine.kafka}, all on one machine. Throughput rows: the median of ${r.repeat} rounds.`);
   lines.push('');
   lines.push('| dataset | tool | seconds | MB/s | peak RSS (MiB) | CPU seconds | COS server CPU seconds |');
   lines.push('|---|---|---:|---:|---:|---:|---:|');
@@ -46,6 +57,10 @@ export function markdownReport(r: BenchResults): string {
     `Serverless cost: the ${m.backlogGiB} GiB dump took ${fmt(m.seconds, 1)} s at ${fmt(m.peakRssMiB)} MiB peak, so it fits SCF's ${m.scfMemoryMb} MB size: ` +
       `${fmt(m.gbSecondsPerGiB, 2)} GB-seconds per GiB dumped (multiply by your region's SCF price per GB-second).`,
   );
+  lines.push('');
+  lines.push('| FORMAT | COMPRESSION | dumped | seconds | peak RSS (MiB) | SCF memory size (MB) |');
+  lines.push('|---|---|---|---:|---:|---:|');
+  for (const row of r.memoryByFormat) lines.push(`| ${row.format} | ${row.compression} | ${row.dataset} | ${fmt(row.seconds, 1)} | ${fmt(row.peakRssMiB)} | ${row.scfMemoryMb} |`);
   return lines.join('\n');
 }
 

@@ -1,7 +1,8 @@
-import { markdownReport, README_END, README_START, svgChart, withBenchmarkSection, type BenchResults } from '../../bench/report';
+import { markdownReport, medianRun, README_END, README_START, svgChart, withBenchmarkSection, type BenchResults } from '../../bench/report';
 
 const results: BenchResults = {
   date: '2026-11-30',
+  repeat: 3,
   machine: { cpus: 2, cpuModel: 'cpu', memoryGiB: 24, node: '20', java: 'java 17', kafka: '3.9.2' },
   throughput: [
     { dataset: '1 KiB', recordBytes: 1024, tool: 'ckafka-to-cos, null sink', seconds: 2, mbPerSecond: 500, peakRssMiB: 100, cpuSeconds: 1.5 },
@@ -9,16 +10,22 @@ const results: BenchResults = {
   ],
   ratios: [{ dataset: '1 KiB', name: 'into COS vs null sink', value: 0.5, target: 0.8, met: false }],
   memory: { backlogGiB: 2, peakRssMiB: 140, seconds: 16, scfMemoryMb: 256, gbSecondsPerGiB: 2, met: false },
+  memoryByFormat: [
+    { format: 'lines', compression: 'none', dataset: '2 GiB backlog', peakRssMiB: 140, seconds: 16, scfMemoryMb: 256 },
+    { format: 'jsonl', compression: 'gzip', dataset: '1 GiB of 1 KiB records', peakRssMiB: 201.4, seconds: 25.04, scfMemoryMb: 256 },
+  ],
   fanOut: { partitions: 1000, withWork: 900, invoked: 900, drops: 0, configuredRate: 50, measuredRate: 49.5, ratio: 0.99, met: true },
 };
 
 describe('benchmark report', () => {
   it('renders every row, the server CPU, and unmet targets as unmet', () => {
     const md = markdownReport(results);
+    expect(md).toContain('the median of 3 rounds');
     expect(md).toContain('| 1 KiB | ckafka-to-cos, into COS | 4.00 | 250 | 120 | 2.0 | 3.5 |');
     expect(md).toContain('| 1 KiB: into COS vs null sink | 0.50x | 0.80x | no |');
     expect(md).toContain('| peak RSS dumping a 2 GiB backlog into COS | 140 MiB | 128 MiB | no |');
     expect(md).toContain('49.5/s (99% of 50/s), 0 dropped | 95%, 0 dropped | yes |');
+    expect(md).toContain('| jsonl | gzip | 1 GiB of 1 KiB records | 25.0 | 201 | 256 |');
     expect(svgChart(results)).toContain('250 MB/s');
   });
 
@@ -28,5 +35,13 @@ describe('benchmark report', () => {
     expect(updated).toBe(`# x\n\nbefore\n${README_START}\nnew table\n${README_END}\nafter\n`);
     expect(withBenchmarkSection(updated, 'newer')).toBe(`# x\n\nbefore\n${README_START}\nnewer\n${README_END}\nafter\n`);
     expect(() => withBenchmarkSection('# x\n', 'table')).toThrow(/no benchmark markers/);
+  });
+});
+
+describe('medianRun', () => {
+  it('reports the middle run, not the best or the mean', () => {
+    const runs = [{ seconds: 9, id: 'slow' }, { seconds: 2, id: 'fast' }, { seconds: 3, id: 'middle' }];
+    expect(medianRun(runs).id).toBe('middle');
+    expect(medianRun([{ seconds: 1 }])).toEqual({ seconds: 1 });
   });
 });
