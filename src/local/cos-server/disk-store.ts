@@ -305,22 +305,22 @@ export class DiskStore {
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) throw new CosRequestError(400, 'InvalidArgument', `Part number must be an integer between 1 and ${MAX_PARTS}.`);
     await this.upload(bucket, key, uploadId);
     const dir = this.uploadDir(bucket, uploadId);
-    const record = join(dir, `${partNumber}.json`);
+    const recordPath = join(dir, `${partNumber}.json`);
     const stride = contentLength === undefined ? undefined : await this.strides.of(dir, contentLength);
     const writer = stride !== undefined && contentLength! <= stride ? this.inPlace.begin(uploadId, partNumber) : undefined;
     if (!writer) {
       const { tmp, md5, size } = await this.receive(bucket, body, contentLength);
-      await writeFile(record, JSON.stringify({ etag: md5, size, lastModified: Date.now() } satisfies PartRecord));
+      await writeFile(recordPath, JSON.stringify({ etag: md5, size, lastModified: Date.now() } satisfies PartRecord));
       await rename(tmp, join(dir, `${partNumber}.part`));
       return md5;
     }
     try {
       // The range is about to change: until it holds a whole part, the part does not exist.
-      await rm(record, { force: true });
+      await rm(recordPath, { force: true });
       await rm(join(dir, `${partNumber}.part`), { force: true });
       const offset = (partNumber - 1) * stride!;
       const { md5, size } = await this.receive(bucket, body, contentLength, { path: join(dir, DATA_FILE), position: offset });
-      await writeFile(record, JSON.stringify({ etag: md5, size, lastModified: Date.now(), offset } satisfies PartRecord));
+      await writeFile(recordPath, JSON.stringify({ etag: md5, size, lastModified: Date.now(), offset } satisfies PartRecord));
       return md5;
     } finally {
       writer.end();
