@@ -4,7 +4,7 @@
 import { gunzip as gunzipCallback } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { ObjectStore } from '../cos/store';
-import { createFormat, SKIPPED, type ByteSink } from '../dump/format';
+import { BufferSink, createFormat, SKIPPED } from '../dump/format';
 import type { Manifest } from '../dump/manifest';
 import type { FetchedPartition } from '../kafka/fetch-response';
 import { readPartition } from '../kafka/partition-reader';
@@ -26,19 +26,6 @@ export interface ContentReport {
   recordsChecked: number;
   bytesChecked: number;
   mismatches: ContentMismatch[];
-}
-
-class BufferSink implements ByteSink {
-  chunks: Buffer[] = [];
-  append(bytes: Buffer): void {
-    this.chunks.push(Buffer.from(bytes));
-  }
-  appendByte(byte: number): void {
-    this.chunks.push(Buffer.from([byte]));
-  }
-  bytes(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
 }
 
 function firstDifference(a: Buffer, b: Buffer): number {

@@ -1,53 +1,101 @@
 // `jsonl`: one JSON object per record, keeping key, headers and metadata. Bytes that are not valid UTF-8
-// are written as base64 with an `*Encoding` flag, so binary data survives exactly.
+// are written as base64 with an `*Encoding` flag, so binary data survives exactly. Keys and values are
+// escaped from their bytes straight into the object: building a string and a line per record would
+// allocate three times the data and cost more memory than a 128 MB function has to spare.
 import { isUtf8 } from 'node:buffer';
 import type { KafkaRecord } from '../../kafka/record-batch';
 import type { ByteSink, FormatCounts, RecordFormat } from './format';
+import { integerLength, jsonStringLength, writeInteger, writeJsonString } from './json-bytes';
 
-interface EncodedBytes {
-  text: string | null;
-  base64: boolean;
+const ascii = (text: string) => Buffer.from(text, 'latin1');
+const OPEN = ascii('{"partition":');
+const OFFSET = ascii(',"offset":');
+const TIMESTAMP = ascii(',"timestamp":');
+const KEY = ascii(',"key":');
+const KEY_BASE64 = ascii(',"keyEncoding":"base64"');
+const HEADERS = ascii(',"headers":');
+const NO_HEADERS = ascii('[]');
+const VALUE = ascii(',"value":');
+const VALUE_BASE64 = ascii(',"valueEncoding":"base64"');
+const CLOSE = ascii('}\n');
+const NULL = ascii('null');
+
+/** A key or value as measured: null, UTF-8 to escape, or base64 text (quotes included). */
+class Field {
+  bytes: Buffer | null = null;
+  base64: Buffer | null = null;
+  length = 0;
+
+  measure(bytes: Buffer | null, counts: FormatCounts): number {
+    this.bytes = bytes;
+    this.base64 = null;
+    if (bytes === null) this.length = NULL.length;
+    else if (isUtf8(bytes)) this.length = jsonStringLength(bytes);
+    else {
+      counts.invalidUtf8++;
+      this.base64 = Buffer.from(`"${bytes.toString('base64')}"`, 'latin1');
+      this.length = this.base64.length;
+    }
+    return this.length;
+  }
+
+  write(sink: ByteSink): void {
+    if (this.base64) sink.append(this.base64);
+    else if (this.bytes) writeJsonString(this.bytes, this.length, sink);
+    else sink.append(NULL);
+  }
 }
 
-function encode(bytes: Buffer | null, counts: FormatCounts): EncodedBytes {
-  if (bytes === null) return { text: null, base64: false };
-  if (isUtf8(bytes)) return { text: bytes.toString('utf8'), base64: false };
-  counts.invalidUtf8++;
-  return { text: bytes.toString('base64'), base64: true };
+/** Headers are rare and small: they go through JSON.stringify. */
+function headersJson(record: KafkaRecord, counts: FormatCounts): Buffer {
+  if (record.headers.length === 0) return NO_HEADERS;
+  const headers = record.headers.map((h) => {
+    if (h.value === null || isUtf8(h.value)) return { key: h.key, value: h.value?.toString('utf8') ?? null };
+    counts.invalidUtf8++;
+    return { key: h.key, value: h.value.toString('base64'), valueEncoding: 'base64' };
+  });
+  return Buffer.from(JSON.stringify(headers), 'utf8');
 }
 
 export class JsonlFormat implements RecordFormat {
   readonly name = 'jsonl' as const;
   readonly counts: FormatCounts = { tombstones: 0, invalidUtf8: 0 };
-  /** The line of the record measured last (records arrive in one reused object: matched by offset). */
-  private measured: { offset: number; line: Buffer } | undefined;
+  private readonly key = new Field();
+  private readonly value = new Field();
+  private headers: Buffer = NO_HEADERS;
+  /** The offset of the record measured last (records arrive in one reused object). */
+  private measuredOffset = -1;
 
   constructor(private readonly partition: number) {}
 
-  private line(record: KafkaRecord): Buffer {
-    const key = encode(record.key, this.counts);
-    const value = encode(record.value, this.counts);
-    if (record.value === null) this.counts.tombstones++;
-    const out: Record<string, unknown> = { partition: this.partition, offset: record.offset, timestamp: record.timestamp, key: key.text };
-    if (key.base64) out.keyEncoding = 'base64';
-    out.headers = record.headers.map((h) => {
-      const encoded = encode(h.value, this.counts);
-      return encoded.base64 ? { key: h.key, value: encoded.text, valueEncoding: 'base64' } : { key: h.key, value: encoded.text };
-    });
-    out.value = value.text;
-    if (value.base64) out.valueEncoding = 'base64';
-    return Buffer.from(`${JSON.stringify(out)}\n`, 'utf8');
-  }
-
   measure(record: KafkaRecord): number {
-    const line = this.line(record);
-    this.measured = { offset: record.offset, line };
-    return line.length;
+    let length = OPEN.length + integerLength(this.partition) + OFFSET.length + integerLength(record.offset) + TIMESTAMP.length + integerLength(record.timestamp);
+    length += KEY.length + this.key.measure(record.key, this.counts) + (this.key.base64 ? KEY_BASE64.length : 0);
+    length += VALUE.length + this.value.measure(record.value, this.counts) + (this.value.base64 ? VALUE_BASE64.length : 0);
+    if (record.value === null) this.counts.tombstones++;
+    this.headers = headersJson(record, this.counts);
+    length += HEADERS.length + this.headers.length + CLOSE.length;
+    this.measuredOffset = record.offset;
+    return length;
   }
 
   write(record: KafkaRecord, sink: ByteSink): void {
-    const line = this.measured?.offset === record.offset ? this.measured.line : this.line(record);
-    this.measured = undefined;
-    sink.append(line);
+    if (this.measuredOffset !== record.offset) this.measure(record);
+    this.measuredOffset = -1;
+    sink.append(OPEN);
+    writeInteger(this.partition, sink);
+    sink.append(OFFSET);
+    writeInteger(record.offset, sink);
+    sink.append(TIMESTAMP);
+    writeInteger(record.timestamp, sink);
+    sink.append(KEY);
+    this.key.write(sink);
+    if (this.key.base64) sink.append(KEY_BASE64);
+    sink.append(HEADERS);
+    sink.append(this.headers);
+    sink.append(VALUE);
+    this.value.write(sink);
+    if (this.value.base64) sink.append(VALUE_BASE64);
+    sink.append(CLOSE);
   }
 }

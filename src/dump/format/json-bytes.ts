@@ -1,0 +1,71 @@
+// JSON text written straight from bytes, with no string in between. A valid UTF-8 value becomes a JSON
+// string by escaping '"', '\' and control characters exactly as JSON.stringify escapes the decoded string
+// (valid UTF-8 decodes to no lone surrogates, the only other thing JSON.stringify escapes).
+import type { ByteSink } from './format';
+
+/** Extra bytes each byte takes once escaped: 1 for `\"`-style escapes, 5 for `\u00XX`, else 0. */
+const EXTRA = new Uint8Array(256);
+const SHORT: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x08: 0x62, 0x0c: 0x66, 0x0a: 0x6e, 0x0d: 0x72, 0x09: 0x74 };
+for (let b = 0; b < 0x20; b++) EXTRA[b] = 5;
+for (const b of Object.keys(SHORT)) EXTRA[Number(b)] = 1;
+const HEX = Buffer.from('0123456789abcdef');
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+
+/** Bytes of the JSON string for `bytes` (valid UTF-8), quotes included. */
+export function jsonStringLength(bytes: Uint8Array): number {
+  let extra = 0;
+  for (let i = 0; i < bytes.length; i++) extra += EXTRA[bytes[i]!]!;
+  return bytes.length + extra + 2;
+}
+
+/** Writes the JSON string for `bytes` (valid UTF-8); `length` is what jsonStringLength said. */
+export function writeJsonString(bytes: Buffer, length: number, sink: ByteSink): void {
+  sink.appendByte(QUOTE);
+  if (length === bytes.length + 2) {
+    sink.append(bytes);
+  } else {
+    let run = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (EXTRA[b] === 0) continue;
+      if (i > run) sink.append(bytes.subarray(run, i));
+      run = i + 1;
+      sink.appendByte(BACKSLASH);
+      const short = SHORT[b];
+      if (short !== undefined) {
+        sink.appendByte(short);
+      } else {
+        for (const c of [0x75, 0x30, 0x30, HEX[b >> 4]!, HEX[b & 15]!]) sink.appendByte(c);
+      }
+    }
+    if (run < bytes.length) sink.append(bytes.subarray(run));
+  }
+  sink.appendByte(QUOTE);
+}
+
+const digits = new Uint8Array(24);
+
+/** Bytes of an integer as JSON.stringify writes it. */
+export function integerLength(n: number): number {
+  if (!Number.isSafeInteger(n)) return Buffer.byteLength(String(n));
+  let length = n < 0 ? 2 : 1;
+  for (let rest = Math.abs(n); rest >= 10; rest = Math.floor(rest / 10)) length++;
+  return length;
+}
+
+/** Writes an integer as JSON.stringify writes it. */
+export function writeInteger(n: number, sink: ByteSink): void {
+  if (!Number.isSafeInteger(n)) {
+    sink.append(Buffer.from(String(n)));
+    return;
+  }
+  if (n < 0) sink.appendByte(0x2d);
+  let count = 0;
+  let rest = Math.abs(n);
+  do {
+    digits[count++] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  } while (rest > 0);
+  while (count > 0) sink.appendByte(digits[--count]!);
+}
