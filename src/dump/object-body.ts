@@ -72,13 +72,19 @@ export class PlainBody implements ObjectBody {
   }
 }
 
+/**
+ * Input per gzip member. Small members keep what is being compressed to a few MiB (deflate looks back
+ * only 32 KiB, so the ratio does not suffer) and still give the thread pool work worth handing over.
+ */
+export const GZIP_MEMBER_BYTES = 1024 * 1024;
+
 /** zlib's deflateBound for default settings plus the gzip header and trailer. */
 export function gzipBound(n: number): number {
   return n + (n >>> 12) + (n >>> 14) + (n >>> 25) + 13 + 18;
 }
 
 /**
- * gzip as a series of members, one per part-sized chunk of input: a concatenation of gzip members is
+ * gzip as a series of members, one per chunk of input: a concatenation of gzip members is
  * itself a valid gzip file (RFC 1952, read by gunzip, Java, Python, Spark). Each member's exact size is
  * known when it is done, which keeps the size bound tight, and members compress on libuv's thread pool
  * while the consumer goes on reading.

@@ -9,7 +9,7 @@ import { Limiter } from '../util/limiter';
 import { createFormat, SKIPPED, type FormatCounts, type RecordFormat } from './format';
 import { dataObjectKey, extensionFor, manifestKey, startMarkerKey, type Layout } from './keys';
 import { decodeManifest, encodeManifest, NO_RECORDS, samePlan, type Manifest } from './manifest';
-import { GzipBody, PlainBody, type ObjectBody } from './object-body';
+import { GZIP_MEMBER_BYTES, GzipBody, PlainBody, type ObjectBody } from './object-body';
 import { OpenObject } from './open-object';
 import { encodeCommitMetadata, type PartitionLog } from './partition-log';
 import { placeRecord, recordWindow, type OpenObjectState, type PlacementRules } from './rotation';
@@ -83,6 +83,8 @@ const FETCH_WAIT_MS = 200;
 export class PartitionDumper {
   private readonly format: RecordFormat;
   private readonly pool: BufferPool;
+  /** gzip members: input gathered and compressed in small pieces, apart from the part buffers. */
+  private readonly memberPool: BufferPool;
   private readonly limiter: Limiter;
   private readonly now: () => number;
   private open: OpenObject | undefined;
@@ -104,6 +106,7 @@ export class PartitionDumper {
     this.format = createFormat(settings.format, log.partition);
     this.limiter = new Limiter(settings.uploadConcurrency);
     this.pool = new BufferPool(settings.partSizeBytes, settings.uploadConcurrency + 2);
+    this.memberPool = new BufferPool(GZIP_MEMBER_BYTES, 4);
     this.now = options.now ?? Date.now;
     this.placementRules = { maxObjectBytes: settings.maxObjectBytes, flushOpenWindow: settings.flushOpenWindow };
     this.summary = {
@@ -342,7 +345,7 @@ export class PartitionDumper {
       },
       onMultipartStarted: (uploadId) => this.options.lease.trackUploads([{ key, uploadId }]),
     });
-    const body: ObjectBody = settings.compression === 'gzip' ? new GzipBody(upload, this.pool) : new PlainBody(upload);
+    const body: ObjectBody = settings.compression === 'gzip' ? new GzipBody(upload, this.memberPool) : new PlainBody(upload);
     return new OpenObject(key, startOffset, windowStartMs, body, this.format.counts, this.rangeCounts, plan);
   }
 
