@@ -1,7 +1,7 @@
 // The memory a consumer configuration needs, so that a function sized too small says so in its log
-// before SCF kills it mid-object. Fitted to the peaks two runs of `npm run bench` measured (README,
-// Benchmarks) with 8 MiB parts and two uploads in flight: lines 115-117 MiB, jsonl 137-140, lines+gzip
-// 193-198, jsonl+gzip 201-207; the estimate keeps a few MiB above them.
+// before SCF kills it mid-object. Fitted to the peaks `npm run bench` measured (README, Benchmarks) with
+// 8 MiB parts and two uploads in flight: lines and jsonl 115-117 MiB, with gzip 140-143; the estimate
+// keeps a few MiB above them.
 const MiB = 1024 * 1024;
 
 export interface MemorySettings {
@@ -11,15 +11,13 @@ export interface MemorySettings {
   uploadConcurrency: number;
 }
 
-/** Node, the bundle and the V8 heap of a dump in `lines`; jsonl builds a string per record on top. */
-const BASE_MIB = { lines: 95, jsonl: 118 };
-/** gzip members being gathered and compressed (three part-sized buffers), and compressed output awaiting GC. */
-const GZIP_EXTRA_PARTS = 3;
-const GZIP_EXTRA_MIB = 58;
+/** Node, the bundle, V8's heap and the fetch buffers. */
+const BASE_MIB = 95;
+/** gzip members being compressed, and compressed output that waits for V8 to collect it. */
+const GZIP_MIB = 30;
 
-/** Estimated peak RSS in MiB: parts in flight plus the one being filled, on top of the format's base. */
+/** Estimated peak RSS in MiB: the uploads in flight and the part being filled, on top of the base. */
 export function estimatedPeakMiB(s: MemorySettings): number {
   const part = s.partSizeBytes / MiB;
-  const gzip = s.compression === 'gzip' ? GZIP_EXTRA_PARTS * part + GZIP_EXTRA_MIB : 0;
-  return Math.ceil(BASE_MIB[s.format] + (s.uploadConcurrency + 1) * part + gzip);
+  return Math.ceil(BASE_MIB + (s.uploadConcurrency + 1) * part + (s.compression === 'gzip' ? GZIP_MIB : 0));
 }
