@@ -146,6 +146,24 @@ describe('PartitionDumper', () => {
     expect(manifests(store).map((m) => [m.startOffset, m.nextOffset, m.records, m.tombstones, m.key === null])).toEqual([[0, 5, 3, 2, false]]);
   });
 
+  it('counts a record that is not UTF-8 in the object that holds it, also when it starts a new window', async () => {
+    for (const format of ['lines', 'jsonl'] as const) {
+      const log = new FakeLog();
+      const store = new MemoryObjectStore();
+      const invalid = Buffer.from([0xff, 0xfe]);
+      await log.append([
+        { value: 'a', timestamp: T0 },
+        { value: invalid, timestamp: T0 + 300_000 },
+        { value: 'b', timestamp: T0 + 300_000 },
+      ]);
+      await dump(log, store, { format });
+      expect(manifests(store).map((m) => [m.startOffset, m.records, m.invalidUtf8])).toEqual([
+        [0, 1, 0],
+        [1, 2, 1],
+      ]);
+    }
+  });
+
   it('records a range of tombstones only as a manifest without data', async () => {
     const log = new FakeLog();
     const store = new MemoryObjectStore();

@@ -19,9 +19,13 @@ export const SKIPPED = -1;
 
 export interface RecordFormat {
   readonly name: 'lines' | 'jsonl';
-  /** Bytes the record adds to the object, or SKIPPED when it adds none. Counts the record. */
+  /** Bytes the record adds to the object, or SKIPPED when it adds none (and is counted as skipped). */
   measure(record: KafkaRecord): number;
-  /** Writes the record measured last; exactly the measured number of bytes. */
+  /**
+   * Writes the record measured last, exactly the measured number of bytes, and counts it: a record
+   * measured but not written (it starts the next object, or waits for a later invocation) is counted
+   * where it is written.
+   */
   write(record: KafkaRecord, sink: ByteSink): void;
   readonly counts: FormatCounts;
 }

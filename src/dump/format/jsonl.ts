@@ -26,13 +26,12 @@ class Field {
   base64: Buffer | null = null;
   length = 0;
 
-  measure(bytes: Buffer | null, counts: FormatCounts): number {
+  measure(bytes: Buffer | null): number {
     this.bytes = bytes;
     this.base64 = null;
     if (bytes === null) this.length = NULL.length;
     else if (isUtf8(bytes)) this.length = jsonStringLength(bytes);
     else {
-      counts.invalidUtf8++;
       this.base64 = Buffer.from(`"${bytes.toString('base64')}"`, 'latin1');
       this.length = this.base64.length;
     }
@@ -46,15 +45,16 @@ class Field {
   }
 }
 
-/** Headers are rare and small: they go through JSON.stringify. */
-function headersJson(record: KafkaRecord, counts: FormatCounts): Buffer {
-  if (record.headers.length === 0) return NO_HEADERS;
+/** Headers are rare and small: they go through JSON.stringify. Returns the JSON and its base64 values. */
+function headersJson(record: KafkaRecord): { json: Buffer; base64: number } {
+  if (record.headers.length === 0) return { json: NO_HEADERS, base64: 0 };
+  let base64 = 0;
   const headers = record.headers.map((h) => {
     if (h.value === null || isUtf8(h.value)) return { key: h.key, value: h.value?.toString('utf8') ?? null };
-    counts.invalidUtf8++;
+    base64++;
     return { key: h.key, value: h.value.toString('base64'), valueEncoding: 'base64' };
   });
-  return Buffer.from(JSON.stringify(headers), 'utf8');
+  return { json: Buffer.from(JSON.stringify(headers), 'utf8'), base64 };
 }
 
 export class JsonlFormat implements RecordFormat {
@@ -62,7 +62,7 @@ export class JsonlFormat implements RecordFormat {
   readonly counts: FormatCounts = { tombstones: 0, invalidUtf8: 0 };
   private readonly key = new Field();
   private readonly value = new Field();
-  private headers: Buffer = NO_HEADERS;
+  private headers: { json: Buffer; base64: number } = { json: NO_HEADERS, base64: 0 };
   /** The offset of the record measured last (records arrive in one reused object). */
   private measuredOffset = -1;
 
@@ -70,11 +70,10 @@ export class JsonlFormat implements RecordFormat {
 
   measure(record: KafkaRecord): number {
     let length = OPEN.length + integerLength(this.partition) + OFFSET.length + integerLength(record.offset) + TIMESTAMP.length + integerLength(record.timestamp);
-    length += KEY.length + this.key.measure(record.key, this.counts) + (this.key.base64 ? KEY_BASE64.length : 0);
-    length += VALUE.length + this.value.measure(record.value, this.counts) + (this.value.base64 ? VALUE_BASE64.length : 0);
-    if (record.value === null) this.counts.tombstones++;
-    this.headers = headersJson(record, this.counts);
-    length += HEADERS.length + this.headers.length + CLOSE.length;
+    length += KEY.length + this.key.measure(record.key) + (this.key.base64 ? KEY_BASE64.length : 0);
+    length += VALUE.length + this.value.measure(record.value) + (this.value.base64 ? VALUE_BASE64.length : 0);
+    this.headers = headersJson(record);
+    length += HEADERS.length + this.headers.json.length + CLOSE.length;
     this.measuredOffset = record.offset;
     return length;
   }
@@ -82,6 +81,8 @@ export class JsonlFormat implements RecordFormat {
   write(record: KafkaRecord, sink: ByteSink): void {
     if (this.measuredOffset !== record.offset) this.measure(record);
     this.measuredOffset = -1;
+    if (record.value === null) this.counts.tombstones++;
+    this.counts.invalidUtf8 += (this.key.base64 ? 1 : 0) + (this.value.base64 ? 1 : 0) + this.headers.base64;
     sink.append(OPEN);
     writeInteger(this.partition, sink);
     sink.append(OFFSET);
@@ -92,7 +93,7 @@ export class JsonlFormat implements RecordFormat {
     this.key.write(sink);
     if (this.key.base64) sink.append(KEY_BASE64);
     sink.append(HEADERS);
-    sink.append(this.headers);
+    sink.append(this.headers.json);
     sink.append(VALUE);
     this.value.write(sink);
     if (this.value.base64) sink.append(VALUE_BASE64);

@@ -9,6 +9,8 @@ const NEWLINE = 0x0a;
 export class LinesFormat implements RecordFormat {
   readonly name = 'lines' as const;
   readonly counts: FormatCounts = { tombstones: 0, invalidUtf8: 0 };
+  /** Whether the record measured last is not valid UTF-8: counted once it is written. */
+  private invalid = 0;
 
   measure(record: KafkaRecord): number {
     const value = record.value;
@@ -16,12 +18,14 @@ export class LinesFormat implements RecordFormat {
       this.counts.tombstones++;
       return SKIPPED;
     }
-    if (!isUtf8(value)) this.counts.invalidUtf8++;
+    this.invalid = isUtf8(value) ? 0 : 1;
     return value.length + 1;
   }
 
   write(record: KafkaRecord, sink: ByteSink): void {
     sink.append(record.value!);
     sink.appendByte(NEWLINE);
+    this.counts.invalidUtf8 += this.invalid;
+    this.invalid = 0;
   }
 }
