@@ -6,6 +6,7 @@
 import Cluster from 'kafkajs/src/cluster';
 import { createLogger as createKafkaJsLogger } from 'kafkajs/src/loggers';
 import socketFactory from 'kafkajs/src/network/socketFactory';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { logLevel, type SASLOptions } from 'kafkajs';
 import { FetchConnection, type PooledFetch } from './fetch-connection';
 import { KafkaError, KafkaErrorCode, describeKafkaFailure, isRetriable, isRetriableCode } from './errors';
@@ -33,15 +34,16 @@ export interface CommittedOffset {
   metadata: string | null;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Room in a fetch response buffer for the fields around the record set. */
 const RESPONSE_OVERHEAD_BYTES = 64 * 1024;
 
 export class KafkaClient {
   private readonly fetchConnections = new Map<string, Promise<FetchConnection>>();
+  /**
+   * Aborted by close(): an operation still retrying when the invocation has already failed on another one
+   * (reads run side by side) stops instead of retrying on in the background.
+   */
+  private readonly closed = new AbortController();
 
   private constructor(
     private readonly cluster: KafkaJsCluster,
@@ -63,7 +65,8 @@ export class KafkaClient {
       connectionTimeout: options.connectionTimeoutMs ?? 5000,
       requestTimeout: options.requestTimeoutMs ?? 30000,
       enforceRequestTimeout: true,
-      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
+      // Retries are ours (retrying(), with metadata refreshes, until retryForMs and stopped by close()).
+      retry: { retries: 0 },
       allowAutoTopicCreation: false,
       metadataMaxAge: 300000,
     });
@@ -79,18 +82,20 @@ export class KafkaClient {
       try {
         return await operation();
       } catch (err) {
-        if (!isRetriable(err) || Date.now() > deadline) {
+        if (!isRetriable(err) || Date.now() > deadline || this.closed.signal.aborted) {
           if (err instanceof KafkaError) throw err;
           throw new KafkaError(`${what}: ${describeKafkaFailure(err, this.options.brokers)}`, undefined, false, { cause: err });
         }
         this.options.onLog?.('warn', `${what} failed, retrying`, { attempt, error: (err as Error).message });
-        await sleep(Math.min(200 * 2 ** attempt, 3000));
+        const stopped = await sleep(Math.min(200 * 2 ** attempt, 3000), false, { signal: this.closed.signal }).catch(() => true);
+        if (stopped) throw new KafkaError(`${what}: stopped, the Kafka client was closed (${(err as Error).message})`, undefined, false, { cause: err });
         await this.cluster.refreshMetadata().catch(() => {});
       }
     }
   }
 
   async close(): Promise<void> {
+    this.closed.abort();
     for (const opening of this.fetchConnections.values()) void opening.then((c) => c.close(), () => {});
     this.fetchConnections.clear();
     await this.cluster.disconnect();

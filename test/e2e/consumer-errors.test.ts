@@ -22,9 +22,9 @@ async function objectsUnder(prefix: string): Promise<string[]> {
   return keys;
 }
 
-async function failure(env: Record<string, string | undefined>, event: unknown = { topic, partition: 0 }): Promise<string> {
+async function failure(env: Record<string, string | undefined>, event: unknown = { topic, partition: 0 }, logs: string[] = []): Promise<string> {
   try {
-    await runConsumer(event, context(20_000), { env, logDestination: { write: () => true } as never });
+    await runConsumer(event, context(20_000), { env, logDestination: { write: (line: string) => logs.push(line) > 0 } as never });
   } catch (err) {
     return (err as Error).message;
   }
@@ -72,8 +72,13 @@ describe('consumer input errors', () => {
 
   it('says the topic does not exist', async () => {
     const missing = uniqueTopic('missing');
-    const message = await failure(consumerEnv(cos, missing), { topic: missing, partition: 0 });
+    const logs: string[] = [];
+    const message = await failure(consumerEnv(cos, missing), { topic: missing, partition: 0 }, logs);
     expect(message).toMatch(new RegExp(`topic ${missing} does not exist`));
+    // Reads run side by side: the ones still retrying stop with the invocation, not seconds after it.
+    const atFailure = logs.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(logs.slice(atFailure)).toEqual([]);
   });
 
   it('says SASL credentials were rejected', async () => {
