@@ -164,6 +164,21 @@ describe('CKafka DescribeTopicAttributes', () => {
     }
   });
 
+  it('answers concurrent requests over one broker connection, closed with the emulator', async () => {
+    const topic = uniqueTopic('describe-many');
+    await createTopic(topic, 2);
+    const brokerPort = Number(testBrokers().split(':').pop());
+    const socketsToBroker = () =>
+      (process as unknown as { _getActiveHandles(): Array<{ remotePort?: number; destroyed?: boolean }> })._getActiveHandles().filter((h) => h.remotePort === brokerPort && !h.destroyed).length;
+    const before = socketsToBroker();
+    const fresh = await startApiEmulator({ credentials: [CREDS], instances: { 'ckafka-test0001': { brokers: [testBrokers()] } } });
+    const client = createCkafkaClient({ credentials: CREDS, region: 'ap-guangzhou', endpoint: fresh.endpoint });
+    const answers = await Promise.all(Array.from({ length: 4 }, () => client.DescribeTopicAttributes({ InstanceId: 'ckafka-test0001', TopicName: topic })));
+    expect(answers.map((a) => a.Result!.PartitionNum)).toEqual([2, 2, 2, 2]);
+    await fresh.close();
+    expect(socketsToBroker()).toBe(before);
+  });
+
   it('names an unknown topic or instance', async () => {
     expect((await apiError(ckafka().DescribeTopicAttributes({ InstanceId: 'ckafka-test0001', TopicName: uniqueTopic('absent') }))).code).toBe('ResourceNotFound');
     expect((await apiError(ckafka().DescribeTopicAttributes({ InstanceId: 'ckafka-nope', TopicName: 'x' }))).code).toBe('InvalidParameterValue.InstanceNotExist');

@@ -98,7 +98,8 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
     onLog: options.onFunctionLog,
   });
   for (const definition of options.functions ?? []) runner.register(definition);
-  const admins = new Map<string, Admin>();
+  // One admin per instance, shared as a promise: two requests at once must not each connect one.
+  const admins = new Map<string, Promise<Admin>>();
   const accepted: number[] = [];
 
   function throttled(now: number): boolean {
@@ -154,12 +155,14 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
     const topic = requireString(params, 'TopicName');
     const instance = options.instances?.[instanceId];
     if (!instance) throw new ApiError('InvalidParameterValue.InstanceNotExist', `Instance ${instanceId} does not exist.`);
-    let admin = admins.get(instanceId);
-    if (!admin) {
-      admin = new Kafka({ clientId: 'local-api-emulator', brokers: instance.brokers, logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      admins.set(instanceId, admin);
+    let connecting = admins.get(instanceId);
+    if (!connecting) {
+      const created = new Kafka({ clientId: 'local-api-emulator', brokers: instance.brokers, logLevel: logLevel.NOTHING }).admin();
+      connecting = created.connect().then(() => created);
+      admins.set(instanceId, connecting);
+      connecting.catch(() => admins.delete(instanceId));
     }
+    const admin = await connecting;
     let partitions: Array<{ partitionId: number; replicas: number[]; isr: number[] }>;
     try {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -246,7 +249,7 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
     registerFunction: (definition) => runner.register(definition),
     close: async () => {
       await runner.close();
-      await Promise.all([...admins.values()].map((a) => a.disconnect()));
+      await Promise.all([...admins.values()].map((a) => a.then((admin) => admin.disconnect(), () => {})));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
