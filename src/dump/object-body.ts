@@ -12,12 +12,12 @@ export interface ObjectBody extends ByteSink {
   storedBound(extra: number): number;
   /** Bytes appended (before compression). */
   readonly inputBytes: number;
-  /** False when the writer should wait in makeRoomFor() before appending `bytes`. */
+  /**
+   * The writer's pacing: false when appending `bytes` now would hold more buffers than the uploads in
+   * flight need (a sealed part or member waiting); wait in makeRoomFor() first.
+   */
   hasRoomFor(bytes: number): boolean;
   makeRoomFor(bytes: number): Promise<void>;
-  /** True when the writer should drain() before writing more (a part or member is waiting). */
-  readonly needsDrain: boolean;
-  drain(): Promise<void>;
   /** Ends the input and returns the exact number of bytes the object will store. */
   seal(): Promise<number>;
   finish(metadata: Record<string, string>): Promise<UploadResult>;
@@ -29,10 +29,6 @@ export class PlainBody implements ObjectBody {
 
   get inputBytes(): number {
     return this.upload.bytes;
-  }
-
-  get needsDrain(): boolean {
-    return this.upload.needsDrain;
   }
 
   hasRoomFor(bytes: number): boolean {
@@ -53,10 +49,6 @@ export class PlainBody implements ObjectBody {
 
   storedBound(extra: number): number {
     return this.upload.bytes + extra;
-  }
-
-  drain(): Promise<void> {
-    return this.upload.drain();
   }
 
   async seal(): Promise<number> {
@@ -110,16 +102,15 @@ export class GzipBody implements ObjectBody {
     return this.input;
   }
 
-  get needsDrain(): boolean {
-    return this.compressing.length > this.maxCompressing || this.upload.needsDrain;
-  }
-
-  /** Input goes to the member being gathered; members and parts are paced by needsDrain. */
+  /** Input goes to the member being gathered: the writer waits while members or parts queue up. */
   hasRoomFor(): boolean {
-    return true;
+    return this.compressing.length <= this.maxCompressing && !this.upload.needsDrain;
   }
 
-  async makeRoomFor(): Promise<void> {}
+  async makeRoomFor(): Promise<void> {
+    while (this.compressing.length > this.maxCompressing) await this.compressing[0]!.done.then(() => this.appending);
+    await this.upload.drain();
+  }
 
   append(bytes: Buffer): void {
     let from = 0;
@@ -158,11 +149,6 @@ export class GzipBody implements ObjectBody {
     let bound = this.upload.bytes + gzipBound(this.pos + extra);
     for (const member of this.compressing) bound += gzipBound(member.inputLength);
     return bound;
-  }
-
-  async drain(): Promise<void> {
-    while (this.compressing.length > this.maxCompressing) await this.compressing[0]!.done.then(() => this.appending);
-    await this.upload.drain();
   }
 
   async seal(): Promise<number> {

@@ -216,7 +216,7 @@ export class PartitionDumper {
           }
           // Markers, aborted transactions and compaction leave offsets without records; they are covered all the same.
           await this.skipTo(chunk.nextOffset);
-          await this.open?.body.drain();
+          await this.open?.body.makeRoomFor(0);
         }
         if (this.position < target) this.summary.stopReason = this.now() > this.options.readDeadline ? 'deadline' : 'no-progress';
         return;
@@ -317,15 +317,14 @@ export class PartitionDumper {
     return this.write(record, size);
   }
 
-  /** Writes a placed record of `size` bytes into the open object. */
+  /** Writes a placed record of `size` bytes into the open object, once the object has room for it. */
   private write(record: KafkaRecord, size: number): true | Promise<true> {
     const target = this.open!;
     if (!target.body.hasRoomFor(size)) return target.body.makeRoomFor(size).then(() => this.write(record, size));
     this.format.write(record, target.body);
     target.took(record);
     this.position = record.offset + 1;
-    // A sealed part waiting for an upload slot: wait here, before another part buffer is needed.
-    return target.body.needsDrain ? target.body.drain().then(() => true as const) : true;
+    return true;
   }
 
   private openObject(windowStartMs: number, plan?: Manifest): OpenObject {
