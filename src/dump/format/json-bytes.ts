@@ -9,6 +9,7 @@ const SHORT: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x08: 0x62, 0x0c
 for (let b = 0; b < 0x20; b++) EXTRA[b] = 5;
 for (const b of Object.keys(SHORT)) EXTRA[Number(b)] = 1;
 const HEX = Buffer.from('0123456789abcdef');
+const UNICODE_ESCAPE = Buffer.from('u00');
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 
@@ -36,7 +37,9 @@ export function writeJsonString(bytes: Buffer, length: number, sink: ByteSink): 
       if (short !== undefined) {
         sink.appendByte(short);
       } else {
-        for (const c of [0x75, 0x30, 0x30, HEX[b >> 4]!, HEX[b & 15]!]) sink.appendByte(c);
+        sink.append(UNICODE_ESCAPE);
+        sink.appendByte(HEX[b >> 4]!);
+        sink.appendByte(HEX[b & 15]!);
       }
     }
     if (run < bytes.length) sink.append(bytes.subarray(run));
@@ -46,26 +49,25 @@ export function writeJsonString(bytes: Buffer, length: number, sink: ByteSink): 
 
 const digits = new Uint8Array(24);
 
+/** Puts the digits of a safe integer, as JSON.stringify writes it, at the end of `digits`; returns where they start. */
+function integerDigits(n: number): number {
+  let at = digits.length;
+  let rest = Math.abs(n);
+  do {
+    digits[--at] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  } while (rest > 0);
+  if (n < 0) digits[--at] = 0x2d;
+  return at;
+}
+
 /** Bytes of an integer as JSON.stringify writes it. */
 export function integerLength(n: number): number {
-  if (!Number.isSafeInteger(n)) return Buffer.byteLength(String(n));
-  let length = n < 0 ? 2 : 1;
-  for (let rest = Math.abs(n); rest >= 10; rest = Math.floor(rest / 10)) length++;
-  return length;
+  return Number.isSafeInteger(n) ? digits.length - integerDigits(n) : Buffer.byteLength(String(n));
 }
 
 /** Writes an integer as JSON.stringify writes it. */
 export function writeInteger(n: number, sink: ByteSink): void {
-  if (!Number.isSafeInteger(n)) {
-    sink.append(Buffer.from(String(n)));
-    return;
-  }
-  if (n < 0) sink.appendByte(0x2d);
-  let count = 0;
-  let rest = Math.abs(n);
-  do {
-    digits[count++] = 0x30 + (rest % 10);
-    rest = Math.floor(rest / 10);
-  } while (rest > 0);
-  while (count > 0) sink.appendByte(digits[--count]!);
+  if (!Number.isSafeInteger(n)) return sink.append(Buffer.from(String(n)));
+  for (let i = integerDigits(n); i < digits.length; i++) sink.appendByte(digits[i]!);
 }

@@ -8,7 +8,6 @@ import type { ByteSink, FormatCounts, RecordFormat } from './format';
 import { integerLength, jsonStringLength, writeInteger, writeJsonString } from './json-bytes';
 
 const ascii = (text: string) => Buffer.from(text, 'latin1');
-const OPEN = ascii('{"partition":');
 const OFFSET = ascii(',"offset":');
 const TIMESTAMP = ascii(',"timestamp":');
 const KEY = ascii(',"key":');
@@ -65,11 +64,15 @@ export class JsonlFormat implements RecordFormat {
   private headers: { json: Buffer; base64: number } = { json: NO_HEADERS, base64: 0 };
   /** The offset of the record measured last (records arrive in one reused object). */
   private measuredOffset = -1;
+  /** `{"partition":N,"offset":`, the same for every record. */
+  private readonly open: Buffer;
 
-  constructor(private readonly partition: number) {}
+  constructor(partition: number) {
+    this.open = Buffer.concat([ascii(`{"partition":${JSON.stringify(partition)}`), OFFSET]);
+  }
 
   measure(record: KafkaRecord): number {
-    let length = OPEN.length + integerLength(this.partition) + OFFSET.length + integerLength(record.offset) + TIMESTAMP.length + integerLength(record.timestamp);
+    let length = this.open.length + integerLength(record.offset) + TIMESTAMP.length + integerLength(record.timestamp);
     length += KEY.length + this.key.measure(record.key) + (this.key.base64 ? KEY_BASE64.length : 0);
     length += VALUE.length + this.value.measure(record.value) + (this.value.base64 ? VALUE_BASE64.length : 0);
     this.headers = headersJson(record);
@@ -83,9 +86,7 @@ export class JsonlFormat implements RecordFormat {
     this.measuredOffset = -1;
     if (record.value === null) this.counts.tombstones++;
     this.counts.invalidUtf8 += (this.key.base64 ? 1 : 0) + (this.value.base64 ? 1 : 0) + this.headers.base64;
-    sink.append(OPEN);
-    writeInteger(this.partition, sink);
-    sink.append(OFFSET);
+    sink.append(this.open);
     writeInteger(record.offset, sink);
     sink.append(TIMESTAMP);
     writeInteger(record.timestamp, sink);
