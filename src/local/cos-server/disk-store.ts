@@ -308,22 +308,16 @@ export class DiskStore {
     const recordPath = join(dir, `${partNumber}.json`);
     const stride = contentLength === undefined ? undefined : await this.strides.of(dir, contentLength);
     const writer = stride !== undefined && contentLength! <= stride ? this.inPlace.begin(uploadId, partNumber) : undefined;
-    if (!writer) {
-      const { tmp, md5, size } = await this.receive(bucket, body, contentLength);
-      await writeFile(recordPath, JSON.stringify({ etag: md5, size, lastModified: Date.now() } satisfies PartRecord));
-      await rename(tmp, join(dir, `${partNumber}.part`));
-      return md5;
-    }
+    const into = writer && { path: join(dir, DATA_FILE), position: (partNumber - 1) * stride! };
     try {
-      // The range is about to change: until it holds a whole part, the part does not exist.
-      await rm(recordPath, { force: true });
-      await rm(join(dir, `${partNumber}.part`), { force: true });
-      const offset = (partNumber - 1) * stride!;
-      const { md5, size } = await this.receive(bucket, body, contentLength, { path: join(dir, DATA_FILE), position: offset });
-      await writeFile(recordPath, JSON.stringify({ etag: md5, size, lastModified: Date.now(), offset } satisfies PartRecord));
+      // A range about to change holds no part until it holds the whole new one.
+      if (writer) await Promise.all([rm(recordPath, { force: true }), rm(join(dir, `${partNumber}.part`), { force: true })]);
+      const { tmp, md5, size } = await this.receive(bucket, body, contentLength, into);
+      await writeFile(recordPath, JSON.stringify({ etag: md5, size, lastModified: Date.now(), offset: into?.position } satisfies PartRecord));
+      if (!into) await rename(tmp, join(dir, `${partNumber}.part`));
       return md5;
     } finally {
-      writer.end();
+      writer?.end();
     }
   }
 
