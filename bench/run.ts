@@ -17,6 +17,7 @@ import { cacheDir, projectRoot } from '../src/local/paths';
 import { runScheduler } from '../src/scheduler/scheduler';
 import { runProcess, startBackground, type ProcessRun } from './processes';
 import { markdownReport, medianRun, svgChart, withBenchmarkSection, type BenchResults, type ThroughputRow } from './report';
+import { DISCARD_LOGS } from '../src/log';
 
 const GiB = 1024 ** 3;
 const BUCKET = 'bench-1250000000';
@@ -285,7 +286,7 @@ async function measureFanOut(bootstrap: string, partitions: number, rate: number
       TENCENTCLOUD_REGION: REGION,
       LOG_LEVEL: 'error',
     };
-    const summary = await runScheduler({ Type: 'Manual' }, { request_id: 'bench', function_name: 'scheduler', time_limit_in_ms: 900_000 }, { env, logDestination: { write: () => true } as never });
+    const summary = await runScheduler({ Type: 'Manual' }, { request_id: 'bench', function_name: 'scheduler', time_limit_in_ms: 900_000 }, { env, logDestination: DISCARD_LOGS });
     await api.idle();
     const accepted = api.arrivals().filter((a) => a.accepted).map((a) => a.at);
     const measuredRate = accepted.length > 1 ? (accepted.length - 1) / ((accepted[accepted.length - 1]! - accepted[0]!) / 1000) : 0;

@@ -43,3 +43,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     options.destination ?? process.stdout,
   );
 }
+
+/** Log lines into an array (tests and tools that read what a run logged). */
+export function linesInto(lines: string[]): pino.DestinationStream {
+  return { write: (line: string) => void lines.push(line) };
+}
+
+/** Drops every line (runs whose result is read, not their log). */
+export const DISCARD_LOGS: pino.DestinationStream = { write: () => {} };

@@ -5,6 +5,7 @@ import { runConsumer } from '../../src/consumer/consumer';
 import { listAll } from '../../src/cos/store';
 import { createTopic, produce, testSaslBrokers, testSslBrokers, uniqueTopic } from '../support/kafka';
 import { freePort } from '../../src/local/ports';
+import { DISCARD_LOGS, linesInto } from '../../src/log';
 
 let cos: TestCos;
 let topic: string;
@@ -24,7 +25,7 @@ async function objectsUnder(prefix: string): Promise<string[]> {
 
 async function failure(env: Record<string, string | undefined>, event: unknown = { topic, partition: 0 }, logs: string[] = []): Promise<string> {
   try {
-    await runConsumer(event, context(20_000), { env, logDestination: { write: (line: string) => logs.push(line) > 0 } as never });
+    await runConsumer(event, context(20_000), { env, logDestination: linesInto(logs) });
   } catch (err) {
     return (err as Error).message;
   }
@@ -91,7 +92,7 @@ describe('consumer input errors', () => {
   it('reads over SASL/PLAIN with the right password', async () => {
     const { brokers, username, password } = testSaslBrokers();
     const env = consumerEnv(cos, topic, { KAFKA_BROKERS: brokers, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password });
-    const result = await runConsumer({ topic, partition: 0 }, context(), { env, logDestination: { write: () => true } as never });
+    const result = await runConsumer({ topic, partition: 0 }, context(), { env, logDestination: DISCARD_LOGS });
     expect(result).toMatchObject({ status: 'dumped', records: 1 });
     expect((await readBack(cos, `${topic}/`, 0)).content.toString()).toBe('only\n');
   });
@@ -104,7 +105,7 @@ describe('consumer input errors', () => {
     await createTopic(other, 1);
     await produce(other, [{ value: 'over tls', timestamp: String(Date.UTC(2026, 0, 1)) }]);
     const env = consumerEnv(cos, other, { KAFKA_BROKERS: brokers, KAFKA_SSL_CA: ca });
-    expect(await runConsumer({ topic: other, partition: 0 }, context(), { env, logDestination: { write: () => true } as never })).toMatchObject({ status: 'dumped', records: 1 });
+    expect(await runConsumer({ topic: other, partition: 0 }, context(), { env, logDestination: DISCARD_LOGS })).toMatchObject({ status: 'dumped', records: 1 });
     expect((await readBack(cos, `${other}/`, 0)).content.toString()).toBe('over tls\n');
   });
 });

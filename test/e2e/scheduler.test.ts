@@ -10,8 +10,8 @@ import { runScheduler, type TickSummary } from '../../src/scheduler/scheduler';
 import { expectSameBytes } from '../support/bytes';
 import { asLines, readBack } from '../support/dump';
 import { createTopic, produce, testBrokers, uniqueTopic, withAdmin } from '../support/kafka';
+import { DISCARD_LOGS } from '../../src/log';
 
-const quiet = { write: () => true } as never;
 const stacks: Array<{ stack: LocalStack; dir: string }> = [];
 
 async function stackFor(topics: string[], env: Record<string, string> = {}, extra: { invokeRateLimit?: number } = {}): Promise<LocalStack> {
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 function tick(stack: LocalStack, env: Record<string, string> = {}, timeLimitMs = 60_000): Promise<TickSummary> {
-  return runScheduler({ Type: 'Timer', TriggerName: 'every-5-minutes', Time: new Date().toISOString() }, { request_id: 'tick', function_name: 'scheduler', time_limit_in_ms: timeLimitMs }, { env: { ...stack.env, ...env }, logDestination: quiet });
+  return runScheduler({ Type: 'Timer', TriggerName: 'every-5-minutes', Time: new Date().toISOString() }, { request_id: 'tick', function_name: 'scheduler', time_limit_in_ms: timeLimitMs }, { env: { ...stack.env, ...env }, logDestination: DISCARD_LOGS });
 }
 
 function storeOf(stack: LocalStack): CosObjectStore {

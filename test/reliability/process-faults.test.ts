@@ -17,6 +17,7 @@ import { dumpWhenFree, spawnConsumer } from '../support/dump';
 import { expectInvariant } from '../support/invariant';
 import { createTopic, produce, testBrokers, uniqueTopic } from '../support/kafka';
 import { invariant, leaseFree, reliabilityEnv } from '../support/reliability';
+import { DISCARD_LOGS } from '../../src/log';
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 8);
 
@@ -70,7 +71,7 @@ describe('process faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'double-'));
     const stack = await startLocalStack({ dir, topics: [topic], brokers: testBrokers(), env: { LOG_LEVEL: 'fatal', MAX_OBJECT_BYTES: String(256 * 1024) }, workers: 2 });
     try {
-      const tick = (id: string) => runScheduler({ Type: 'Timer', TriggerName: 't', Time: '2026-01-01T00:05:30Z' }, { request_id: id, function_name: 'scheduler', time_limit_in_ms: 60_000 }, { env: stack.env, logDestination: { write: () => true } as never });
+      const tick = (id: string) => runScheduler({ Type: 'Timer', TriggerName: 't', Time: '2026-01-01T00:05:30Z' }, { request_id: id, function_name: 'scheduler', time_limit_in_ms: 60_000 }, { env: stack.env, logDestination: DISCARD_LOGS });
       const [a, b] = await Promise.all([tick('first'), tick('second')]);
       expect(a.invoked + b.invoked).toBe(8);
       await stack.api.idle();

@@ -8,6 +8,7 @@ import { runScheduler } from '../../src/scheduler/scheduler';
 import { startTestCos, TEST_BUCKET, TEST_REGION, type TestCos } from '../support/cos';
 import { context } from '../support/dump';
 import { createTopic, produce, testBrokers, testSaslBrokers, uniqueTopic } from '../support/kafka';
+import { linesInto } from '../../src/log';
 
 const ROLE = { secretId: 'AKIDsecretscan00000000000000000000', secretKey: 'SECRETKEY-3f9a1c7e5b2d4086a1b2c3d4e5f60718', sessionToken: 'SESSIONTOKEN-9b8a7c6d5e4f3a2b1c0d9e8f7a6b5c4d' };
 const sasl = testSaslBrokers();
@@ -17,7 +18,7 @@ let cos: TestCos;
 let api: ApiEmulator;
 let topic: string;
 const captured: string[] = [];
-const sink = { write: (line: string) => (captured.push(line), true) } as never;
+const sink = linesInto(captured);
 
 beforeAll(async () => {
   cos = await startTestCos([ROLE]);

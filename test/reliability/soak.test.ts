@@ -15,6 +15,7 @@ import { startLocalStack } from '../../src/local/stack';
 import { runScheduler, type TickSummary } from '../../src/scheduler/scheduler';
 import { expectInvariant } from '../support/invariant';
 import { createTopic, produce, testBrokers, uniqueTopic } from '../support/kafka';
+import { DISCARD_LOGS } from '../../src/log';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120);
 const SEED = Number(process.env.SOAK_SEED ?? 7);
@@ -40,7 +41,7 @@ it(`soaks for ${SECONDS} s under a seeded fault mix and loses or repeats nothing
   const stats = { ticks: 0, failedTicks: 0, produced: 0, tombstones: 0, crashes: 0, overlapping: 0 };
   const tick = (): Promise<TickSummary> => {
     stats.ticks++;
-    return runScheduler({ Type: 'Manual' }, { request_id: `soak-${stats.ticks}`, function_name: 'scheduler', time_limit_in_ms: 30_000 }, { env: stack.env, logDestination: { write: () => true } as never });
+    return runScheduler({ Type: 'Manual' }, { request_id: `soak-${stats.ticks}`, function_name: 'scheduler', time_limit_in_ms: 30_000 }, { env: stack.env, logDestination: DISCARD_LOGS });
   };
   const cosOps: CosOperation[] = ['PutObject', 'UploadPart', 'CompleteMultipartUpload', 'InitiateMultipartUpload', 'ListObjects', 'GetObject', 'HeadObject'];
   const randomCosFault = (): CosFaultRule => {

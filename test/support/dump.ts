@@ -6,6 +6,7 @@ import { BOOKKEEPING_SEGMENT, parseDataObjectKey } from '../../src/dump/keys';
 import { decodeManifest, type Manifest } from '../../src/dump/manifest';
 import { TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION, type TestCos } from './cos';
 import { testBrokers } from './kafka';
+import { linesInto } from '../../src/log';
 
 export const INSTANCE_ID = 'ckafka-e2etest1';
 export const TOPIC_ID = 'topic-e2etest1';
@@ -34,8 +35,8 @@ export function context(timeLimitMs = 120_000, requestId = `req-${Math.random().
 }
 
 export function dumpPartition(env: Record<string, string>, partition: number, options: { timeLimitMs?: number; leaseTtlMs?: number; logs?: string[] } = {}): Promise<ConsumerResult> {
-  const logDestination = options.logs && { write: (line: string) => options.logs!.push(line) > 0 };
-  return runConsumer({ topic: env.KAFKA_TOPIC, partition }, context(options.timeLimitMs), { env, leaseTtlMs: options.leaseTtlMs, logDestination: logDestination as never });
+  const logDestination = options.logs && linesInto(options.logs);
+  return runConsumer({ topic: env.KAFKA_TOPIC, partition }, context(options.timeLimitMs), { env, leaseTtlMs: options.leaseTtlMs, logDestination });
 }
 
 export interface StoredPartition {

@@ -20,6 +20,7 @@ import { waitForSignal } from '../signals';
 import { bytes, table } from '../table';
 import { printVerdict } from './verify';
 import { ensureTopic } from './local-stack';
+import { DISCARD_LOGS } from '../../log';
 
 const TOPIC = 'demo-events';
 const PARTITIONS = 4;
@@ -44,7 +45,7 @@ async function produceSample(brokers: string, count: number, fromMs: number, toM
 }
 
 async function tick(stack: LocalStack, label: string): Promise<void> {
-  const summary = await runScheduler({ Type: 'Manual' }, { request_id: `demo-${label}`, function_name: 'scheduler', time_limit_in_ms: 60_000 }, { env: stack.env, logDestination: { write: () => true } as never });
+  const summary = await runScheduler({ Type: 'Manual' }, { request_id: `demo-${label}`, function_name: 'scheduler', time_limit_in_ms: 60_000 }, { env: stack.env, logDestination: DISCARD_LOGS });
   console.log(`scheduler tick ${label}: ${summary.partitions} partitions, ${summary.invoked} consumers invoked through SCF Invoke, ${summary.skipped} idle, total lag ${summary.totalLag}`);
   await stack.api.idle();
   const failed = stack.api.invocations().filter((r) => r.status !== 'succeeded');

@@ -9,6 +9,7 @@ import { runScheduler } from '../../scheduler/scheduler';
 import { commandEnvironment } from '../environment';
 import { Progress } from '../progress';
 import { table } from '../table';
+import { DISCARD_LOGS } from '../../log';
 
 const HELP = `usage: ckafka-cos run [--via-scf] [--timeout S]
 Runs one scheduler tick: finds the partitions with new records and starts one consumer for each.
@@ -34,7 +35,7 @@ export async function run(args: string[]): Promise<number> {
     const summary = await runScheduler({ Type: 'Manual' }, { request_id: `cli-${Date.now()}`, function_name: 'ckafka-cos-run', time_limit_in_ms: 120_000 }, {
       env,
       invoke: runner ? async (event) => runner.invokeAsync(consumer, '$LATEST', event) : undefined,
-      logDestination: { write: () => true } as never,
+      logDestination: DISCARD_LOGS,
       onProgress: (done, total) => progress.update(`started ${done}/${total} consumers`),
     });
     progress.done(`tick: ${summary.partitions} partitions, ${summary.invoked} consumers started, ${summary.skipped} idle, total lag ${summary.totalLag}`);
