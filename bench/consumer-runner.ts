@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const result = await runConsumer(
     { topic: process.env.KAFKA_TOPIC!, partition: Number(partition) },
     { request_id: `bench-${process.pid}`, function_name: 'bench-consumer', time_limit_in_ms: 900_000, memory_limit_in_mb: 128 },
-    { env: process.env, store: mode === 'null' ? (config) => new MemoryObjectStore(config.cos.bucket, false) : undefined, logDestination: DISCARD_LOGS },
+    { env: process.env, store: mode === 'null' ? (config) => new MemoryObjectStore({ bucket: config.cos.bucket, keepBodies: false }) : undefined, logDestination: DISCARD_LOGS },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (sampler) clearInterval(sampler);

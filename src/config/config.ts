@@ -1,5 +1,7 @@
 // The typed configuration both functions run on, and how it is read from the environment.
-import { VARIABLES, ROLE_VARIABLES, type FunctionRole, type Variable } from './variables';
+import type { CompressionName } from '../dump/compression';
+import type { FormatName } from '../dump/format/registry';
+import { VARIABLES, ROLE_VARIABLES, type FunctionRole, type Variable, type VariableValues } from './variables';
 
 export type StartPosition = 'earliest' | 'latest' | number;
 
@@ -35,8 +37,8 @@ export interface Config {
     timeoutMs: number;
   };
   dump: {
-    format: 'lines' | 'jsonl';
-    compression: 'none' | 'gzip';
+    format: FormatName;
+    compression: CompressionName;
     windowMinutes: number;
     windowGraceSeconds: number;
     flushOpenWindow: boolean;
@@ -67,7 +69,7 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
-type Values = Record<string, unknown>;
+type Values = VariableValues;
 
 const PARTS_PER_UPLOAD_MAX = 10_000;
 const OWN_PREFIXES = /^(KAFKA|CKAFKA|COS|TC|FUNCTION|WINDOW|INVOKE|UPLOAD|FETCH|PART|MAX|START|FLUSH|ON)_/;
@@ -91,7 +93,8 @@ function label(variable: Variable): string {
 }
 
 function parseVariables(env: Env, role: FunctionRole | 'tool', problems: string[]): Values {
-  const values: Values = {};
+  // Filled variable by variable below, each value from its own schema.
+  const values: Record<string, unknown> = {};
   for (const variable of VARIABLES) {
     const raw = rawValue(env, variable, problems);
     const required = role !== 'tool' && variable.requiredBy?.includes(role);
@@ -113,7 +116,7 @@ function parseVariables(env: Env, role: FunctionRole | 'tool', problems: string[
       problems.push(`${label(variable)}: ${parsed.error.issues.map((i) => i.message).join('; ')} (got ${shown})`);
     }
   }
-  return values;
+  return values as Values;
 }
 
 /** Names that look like ours but are not: almost always a typo that would otherwise be silently ignored. */
@@ -123,32 +126,32 @@ export function unknownVariables(env: Env): string[] {
 }
 
 function bucketAndRegion(values: Values, problems: string[]): { bucket: string; region: string } {
-  const address = String(values.COS_BUCKET ?? '');
+  const address = values.COS_BUCKET ?? '';
   const match = /^([a-z0-9-]+)\.cos\.([a-z0-9-]+)\.myqcloud\.com$/.exec(address);
   const bucket = match?.[1] ?? address;
-  const region = (values.COS_REGION as string | undefined) ?? match?.[2] ?? '';
+  const region = values.COS_REGION ?? match?.[2] ?? '';
   if (match && values.COS_REGION && values.COS_REGION !== match[2]) {
-    problems.push(`COS_REGION: "${String(values.COS_REGION)}" but the bucket address names region "${match[2]}"`);
+    problems.push(`COS_REGION: "${values.COS_REGION}" but the bucket address names region "${match[2]}"`);
   }
   return { bucket, region };
 }
 
 function crossCheck(values: Values, role: FunctionRole | 'tool', problems: string[]): void {
-  const sasl = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+  const sasl = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
   const setCount = sasl.filter((name) => values[name] !== undefined).length;
   if (setCount > 0 && setCount < sasl.length) {
     problems.push(`${sasl.filter((name) => values[name] === undefined).join(', ')}: required when any of ${sasl.join(', ')} is set`);
   }
-  const topics = values.KAFKA_TOPIC as string[] | undefined;
+  const topics = values.KAFKA_TOPIC;
   if (values.CKAFKA_TOPIC_ID && topics && topics.length > 1) {
     problems.push(`CKAFKA_TOPIC_ID: names one topic id but KAFKA_TOPIC lists ${topics.length} topics; unset it and ids are looked up per topic`);
   }
-  const part = values.PART_SIZE_BYTES as number | undefined;
-  const max = values.MAX_OBJECT_BYTES as number | undefined;
-  if (part && max && max > part * PARTS_PER_UPLOAD_MAX) {
+  const part = values.PART_SIZE_BYTES;
+  const max = values.MAX_OBJECT_BYTES;
+  if (max > part * PARTS_PER_UPLOAD_MAX) {
     problems.push(`MAX_OBJECT_BYTES: ${max} needs more than COS's ${PARTS_PER_UPLOAD_MAX} parts of PART_SIZE_BYTES ${part}; raise PART_SIZE_BYTES`);
   }
-  if (role === 'consumer' && values.COS_BUCKET && !values.COS_REGION && !/\.cos\./.test(String(values.COS_BUCKET))) {
+  if (role === 'consumer' && values.COS_BUCKET && !values.COS_REGION && !/\.cos\./.test(values.COS_BUCKET)) {
     problems.push('COS_REGION (or region): required; the bucket\'s region, such as ap-guangzhou');
   }
 }
@@ -177,10 +180,9 @@ export function loadConfig(env: Env, role: FunctionRole | 'tool'): Config {
   const { bucket, region: bucketRegion } = bucketAndRegion(values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  // Each value was validated by its variable's schema above; this is only the mapping to the typed shape.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const v = values as Record<string, any>;
-  const sasl = v.KAFKA_SASL_MECHANISM ? { mechanism: v.KAFKA_SASL_MECHANISM, username: v.KAFKA_SASL_USERNAME, password: v.KAFKA_SASL_PASSWORD } : undefined;
+  const v = values;
+  // crossCheck() made sure the three SASL variables come together.
+  const sasl = v.KAFKA_SASL_MECHANISM ? { mechanism: v.KAFKA_SASL_MECHANISM, username: v.KAFKA_SASL_USERNAME!, password: v.KAFKA_SASL_PASSWORD! } : undefined;
   return {
     kafka: {
       brokers: v.KAFKA_BROKERS ?? [],

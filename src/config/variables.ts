@@ -1,6 +1,8 @@
 // Every SCF environment variable the product reads, in one table: the loader, the README's configuration
 // reference and the serverless.yml check all come from here.
 import { z } from 'zod';
+import { COMPRESSION_NAMES, COMPRESSIONS } from '../dump/compression';
+import { FORMAT_NAMES, FORMATS } from '../dump/format/registry';
 
 export type FunctionRole = 'consumer' | 'scheduler';
 
@@ -14,7 +16,7 @@ export interface Variable {
   /** Shown in the reference; the schema applies it. */
   default?: string;
   /** Functions that cannot run without it. */
-  requiredBy?: FunctionRole[];
+  requiredBy?: readonly FunctionRole[];
   secret?: boolean;
   /** Only for the local stack (emulator addresses); a cloud deployment leaves it unset. */
   localOnly?: boolean;
@@ -35,12 +37,17 @@ const integer = (min: number, max: number) =>
 const withDefault = <T extends z.ZodType<unknown, string>>(schema: T, value: string) => z.string().optional().transform((raw) => raw ?? value).pipe(schema);
 const flag = (value: 'true' | 'false') =>
   withDefault(z.string().trim().toLowerCase().pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')), value).transform((v) => ['true', '1', 'yes'].includes(v));
+const oneOf = (names: readonly string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join(''));
+const choices = (registry: Record<string, { description: string }>) =>
+  Object.entries(registry)
+    .map(([name, spec]) => `\`${name}\`, ${spec.description}`)
+    .join('; ');
 const list = () =>
   text()
     .transform((raw) => raw.split(',').map((item) => item.trim()).filter(Boolean))
     .pipe(z.array(z.string()).min(1, 'must list at least one item'));
 
-export const VARIABLES: Variable[] = [
+const DECLARED = [
   {
     name: 'KAFKA_BROKERS',
     alias: 'kafka_address',
@@ -201,8 +208,8 @@ export const VARIABLES: Variable[] = [
     description: 'When retention deleted records before they were dumped: `fail` the invocation (default), or log the lost range and go on from the earliest offset.',
     default: 'fail',
   },
-  { name: 'FORMAT', schema: withDefault(z.enum(['lines', 'jsonl'], 'must be lines or jsonl'), 'lines'), description: '`lines`: each value then `\\n`; `jsonl`: one JSON object per record with key, headers and metadata.', default: 'lines' },
-  { name: 'COMPRESSION', schema: withDefault(z.enum(['none', 'gzip'], 'must be none or gzip'), 'none'), description: 'Object compression.', default: 'none' },
+  { name: 'FORMAT', schema: withDefault(z.enum(FORMAT_NAMES, `must be ${oneOf(FORMAT_NAMES)}`), 'lines'), description: `Data object format: ${choices(FORMATS)}.`, default: 'lines' },
+  { name: 'COMPRESSION', schema: withDefault(z.enum(COMPRESSION_NAMES, `must be ${oneOf(COMPRESSION_NAMES)}`), 'none'), description: `Object compression: ${choices(COMPRESSIONS)}.`, default: 'none' },
   {
     name: 'LEASE_TTL_SECONDS',
     schema: withDefault(integer(5, 60), '30'),
@@ -216,7 +223,19 @@ export const VARIABLES: Variable[] = [
     description: 'Log level of the JSON log lines.',
     default: 'info',
   },
-];
+] as const satisfies readonly Variable[];
+
+export const VARIABLES: readonly Variable[] = DECLARED;
+
+type Declared = (typeof DECLARED)[number];
+
+/**
+ * Each variable's parsed value, typed by its schema. A variable some function requires may still be
+ * unset for the others (and for tools), so it may be undefined here.
+ */
+export type VariableValues = {
+  [V in Declared as V['name']]: z.output<V['schema']> | (V extends { requiredBy: readonly FunctionRole[] } ? undefined : never);
+};
 
 /** Credentials SCF gives a function through its execution role. Users cannot set these names themselves. */
 export const ROLE_VARIABLES = {

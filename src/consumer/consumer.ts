@@ -6,11 +6,12 @@ import { CosObjectStore } from '../cos/cos-store';
 import type { ObjectStore } from '../cos/store';
 import { leaseFolder, type Layout } from '../dump/keys';
 import { kafkaPartitionLog } from '../dump/partition-log';
-import { PartitionDumper, type DumpSummary } from '../dump/partition-dumper';
+import { dumpPartition, type DumpSettings, type DumpSummary } from '../dump/partition-dumper';
 import { connectForInvocation } from '../kafka/client';
 import { acquireLease, type Lease, type LeaseRecord } from '../lease/lease';
 import { createLogger, type Logger, type LoggerOptions } from '../log';
 import { parseContext, type InvocationContext } from '../scf/context';
+import { systemClock, type Clock } from '../util/clock';
 import { parseConsumerEvent, type ConsumerEvent } from './event';
 import { estimatedPeakMiB } from './memory-need';
 
@@ -20,6 +21,7 @@ export interface ConsumerDeps {
   store?: (config: Config) => ObjectStore;
   leaseTtlMs?: number;
   logDestination?: LoggerOptions['destination'];
+  clock?: Clock;
 }
 
 export type ConsumerResult =
@@ -60,42 +62,49 @@ async function abortLeftovers(store: ObjectStore, previous: LeaseRecord | undefi
   }
 }
 
-async function dumpWithKafka(
-  config: Config,
-  ev: ConsumerEvent,
-  ctx: InvocationContext,
-  groupId: string,
-  store: ObjectStore,
-  layout: Layout,
-  lease: Lease,
-  startedAt: number,
-  logger: Logger,
-): Promise<DumpSummary> {
+/** One validated invocation: what it was asked, with what configuration, and when it started. */
+interface Invocation {
+  config: Config;
+  ev: ConsumerEvent;
+  ctx: InvocationContext;
+  groupId: string;
+  logger: Logger;
+  clock: Clock;
+  startedAt: number;
+}
+
+function dumpSettings({ config, ev }: Invocation): DumpSettings {
+  return {
+    format: config.dump.format,
+    compression: config.dump.compression,
+    windowMinutes: config.dump.windowMinutes,
+    windowGraceSeconds: config.dump.windowGraceSeconds,
+    flushOpenWindow: config.dump.flushOpenWindow,
+    maxObjectBytes: config.cos.maxObjectBytes,
+    partSizeBytes: config.cos.partSizeBytes,
+    uploadConcurrency: config.cos.uploadConcurrency,
+    storageClass: config.cos.storageClass,
+    fetchMaxBytes: config.kafka.fetchMaxBytes,
+    startPosition: ev.startFrom ?? config.kafka.startPosition,
+    onOffsetOutOfRange: config.kafka.onOffsetOutOfRange,
+  };
+}
+
+async function dumpWithKafka(invocation: Invocation, store: ObjectStore, layout: Layout, lease: Lease): Promise<DumpSummary> {
+  const { config, ev, ctx, groupId, logger, clock, startedAt } = invocation;
   const kafka = await connectForInvocation(config.kafka, ctx.functionName, Math.min(60_000, ctx.timeLimitMs / 4), logger);
   try {
-    return await new PartitionDumper({
+    return await dumpPartition({
       log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId),
       store,
       layout,
       lease,
       writer: ctx.requestId,
+      clock,
       readDeadline: startedAt + ctx.timeLimitMs - reserveMs(ctx.timeLimitMs),
-      settings: {
-        format: config.dump.format,
-        compression: config.dump.compression,
-        windowMinutes: config.dump.windowMinutes,
-        windowGraceSeconds: config.dump.windowGraceSeconds,
-        flushOpenWindow: config.dump.flushOpenWindow,
-        maxObjectBytes: config.cos.maxObjectBytes,
-        partSizeBytes: config.cos.partSizeBytes,
-        uploadConcurrency: config.cos.uploadConcurrency,
-        storageClass: config.cos.storageClass,
-        fetchMaxBytes: config.kafka.fetchMaxBytes,
-        startPosition: ev.startFrom ?? config.kafka.startPosition,
-        onOffsetOutOfRange: config.kafka.onOffsetOutOfRange,
-      },
+      settings: dumpSettings(invocation),
       onEvent: (level, message, fields) => logger[level](fields, message),
-    }).run();
+    });
   } finally {
     await kafka.close().catch(() => {});
   }
@@ -112,7 +121,8 @@ function warnIfMemoryShort(config: Config, ctx: InvocationContext, logger: Logge
 }
 
 export async function runConsumer(event: unknown, context: unknown, deps: ConsumerDeps): Promise<ConsumerResult> {
-  const startedAt = Date.now();
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now();
   // Everything is validated before anything is read or written.
   const ctx: InvocationContext = parseContext(context, deps.env);
   const config = loadConfig(deps.env, 'consumer');
@@ -134,17 +144,18 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
       folder: leaseFolder(layout, ev.partition),
       holder: { requestId: ctx.requestId, functionName: ctx.functionName, startedAt: new Date(startedAt).toISOString() },
       ttlMs: deps.leaseTtlMs ?? config.dump.leaseTtlMs,
+      clock,
       onRenewError: (err) => logger.warn({ err: (err as Error).message }, 'lease renewal failed'),
     });
     if (!taken.acquired) {
       // The holder does the work; a duplicate or overlapping invocation is not an error.
-      logger.info({ summary: true, status: 'held', holder: taken.holder.holder, heldForMs: taken.ageMs, durationMs: Date.now() - startedAt }, 'partition is held by a live consumer; nothing to do');
+      logger.info({ summary: true, status: 'held', holder: taken.holder.holder, heldForMs: taken.ageMs, durationMs: clock.now() - startedAt }, 'partition is held by a live consumer; nothing to do');
       return { status: 'held', topic: ev.topic, partition: ev.partition, holder: taken.holder.holder, heldForMs: taken.ageMs };
     }
     const lease = taken.lease;
     try {
       await abortLeftovers(store, taken.previous, logger);
-      summary = await dumpWithKafka(config, ev, ctx, groupId, store, layout, lease, startedAt, logger);
+      summary = await dumpWithKafka({ config, ev, ctx, groupId, logger, clock, startedAt }, store, layout, lease);
       await lease.release();
     } catch (err) {
       // A failed invocation is still alive: it hands the partition on at once rather than after the TTL.
@@ -153,7 +164,7 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
     }
     const { objects, ...counts } = summary;
     logger.info(
-      { summary: true, status: 'dumped', ...counts, objects: objects.length, keys: objects.slice(0, 20).map((o) => o.key), durationMs: Date.now() - startedAt },
+      { summary: true, status: 'dumped', ...counts, objects: objects.length, keys: objects.slice(0, 20).map((o) => o.key), durationMs: clock.now() - startedAt },
       'consumer summary',
     );
     return {
@@ -176,7 +187,7 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
         groupId,
         error: { name: e.name, message: e.message },
         ...(e.lostFrom !== undefined ? { lostFrom: e.lostFrom, lostTo: (e.lostTo ?? e.lostFrom) - 1, lostCount: (e.lostTo ?? e.lostFrom) - e.lostFrom } : {}),
-        durationMs: Date.now() - startedAt,
+        durationMs: clock.now() - startedAt,
       },
       'consumer failed',
     );

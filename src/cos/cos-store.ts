@@ -3,12 +3,12 @@
 import type COS from 'cos-nodejs-sdk-v5';
 import { CosError, cosErrorCode, isRetriableCosError, toCosError } from './errors';
 import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './store';
-import { withRetry, type RetryPolicy } from '../util/retry';
+import { retry, type RetryOptions } from '../util/retry';
 
 export interface CosStoreOptions {
   bucket: string;
   region: string;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs' | 'clock'>>;
   onRetry?: (operation: string, key: string | undefined, error: string, attempt: number) => void;
 }
 
@@ -60,7 +60,7 @@ function isConflict(err: unknown): boolean {
 export class CosObjectStore implements ObjectStore {
   readonly bucket: string;
   private readonly region: string;
-  private readonly policy: RetryPolicy;
+  private readonly policy: Omit<RetryOptions, 'onRetry'>;
 
   constructor(
     private readonly cos: COS,
@@ -68,7 +68,7 @@ export class CosObjectStore implements ObjectStore {
   ) {
     this.bucket = options.bucket;
     this.region = options.region;
-    this.policy = { attempts: 8, baseDelayMs: 200, maxDelayMs: 8000, ...options.retry };
+    this.policy = { isRetriable: isRetriableCosError, attempts: 8, baseDelayMs: 200, maxDelayMs: 8000, ...options.retry };
   }
 
   private target() {
@@ -77,7 +77,7 @@ export class CosObjectStore implements ObjectStore {
 
   private async call<T>(operation: string, key: string | undefined, fn: () => Promise<T>): Promise<T> {
     try {
-      return await withRetry(fn, isRetriableCosError, this.policy, (err, attempt) => this.options.onRetry?.(operation, key, `${cosErrorCode(err)} ${(err as Error)?.message ?? ''}`.trim(), attempt));
+      return await retry(fn, { ...this.policy, onRetry: (err, attempt) => this.options.onRetry?.(operation, key, `${cosErrorCode(err)} ${(err as Error)?.message ?? ''}`.trim(), attempt) });
     } catch (err) {
       if (err instanceof CosError || err instanceof ObjectExistsError) throw err;
       if (isConflict(err) && key) throw new ObjectExistsError(key);
@@ -161,8 +161,4 @@ export class CosObjectStore implements ObjectStore {
     });
   }
 
-  async listMultipartUploads(prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: Date }>> {
-    const result = await this.call('ListMultipartUploads', prefix, () => this.cos.multipartList({ ...this.target(), Prefix: prefix, Delimiter: '' }));
-    return (result.Upload ?? []).map((u) => ({ key: u.Key, uploadId: u.UploadId, initiated: new Date(u.Initiated) }));
-  }
 }

@@ -2,6 +2,7 @@
 // uses it with `keepBodies: false` (data bodies are counted and dropped; small bookkeeping objects are
 // kept so leases and manifests still work); unit tests use it whole.
 import { createHash, randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../util/clock';
 import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './store';
 
 interface Entry {
@@ -16,18 +17,24 @@ const KEEP_ALWAYS_BELOW = 1024 * 1024;
 
 export class MemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, Entry>();
-  private readonly uploads = new Map<string, { key: string; parts: Map<number, { body: Buffer; size: number }>; options: PutOptions; initiated: Date }>();
+  private readonly uploads = new Map<string, { key: string; parts: Map<number, { body: Buffer; size: number }>; options: PutOptions }>();
   bytesReceived = 0;
 
-  constructor(
-    readonly bucket = 'memory-1250000000',
-    private readonly keepBodies = true,
-  ) {}
+  readonly bucket: string;
+  private readonly keepBodies: boolean;
+  /** The store's own clock: Last-Modified and the server time of answers, as COS stamps them. */
+  private readonly clock: Clock;
+
+  constructor(options: { bucket?: string; keepBodies?: boolean; clock?: Clock } = {}) {
+    this.bucket = options.bucket ?? 'memory-1250000000';
+    this.keepBodies = options.keepBodies ?? true;
+    this.clock = options.clock ?? systemClock;
+  }
 
   private store(key: string, body: Buffer, size: number, etag: string, options: PutOptions = {}): void {
     if (options.forbidOverwrite && this.objects.has(key)) throw new ObjectExistsError(key);
     const kept = this.keepBodies || size < KEEP_ALWAYS_BELOW ? body : Buffer.alloc(0);
-    this.objects.set(key, { body: kept, size, etag, lastModified: new Date(), metadata: { ...options.metadata } });
+    this.objects.set(key, { body: kept, size, etag, lastModified: new Date(this.clock.now()), metadata: { ...options.metadata } });
   }
 
   async putObject(key: string, body: Buffer, options?: PutOptions): Promise<{ etag: string }> {
@@ -39,7 +46,7 @@ export class MemoryObjectStore implements ObjectStore {
 
   async getObject(key: string): Promise<StoredObject | undefined> {
     const entry = this.objects.get(key);
-    return entry && { key, ...entry, serverTime: new Date() };
+    return entry && { key, ...entry, serverTime: new Date(this.clock.now()) };
   }
 
   async headObject(key: string): Promise<ObjectInfo | undefined> {
@@ -62,7 +69,7 @@ export class MemoryObjectStore implements ObjectStore {
 
   async initMultipart(key: string, options: PutOptions = {}): Promise<string> {
     const id = randomUUID();
-    this.uploads.set(id, { key, parts: new Map(), options, initiated: new Date() });
+    this.uploads.set(id, { key, parts: new Map(), options });
     return id;
   }
 
@@ -96,7 +103,4 @@ export class MemoryObjectStore implements ObjectStore {
     this.uploads.delete(uploadId);
   }
 
-  async listMultipartUploads(prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: Date }>> {
-    return [...this.uploads.entries()].filter(([, u]) => u.key.startsWith(prefix)).map(([uploadId, u]) => ({ key: u.key, uploadId, initiated: u.initiated }));
-  }
 }

@@ -74,10 +74,6 @@ export class ObjectUpload {
     return this.bytesWritten;
   }
 
-  get multipartUploadId(): Promise<string> | undefined {
-    return this.uploadId;
-  }
-
   /**
    * False when `bytes` more would seal a part that no upload slot can take yet: the writer should wait in
    * makeRoomFor() first. Otherwise the sealed part would sit idle holding its buffer while the rest of the
@@ -89,15 +85,12 @@ export class ObjectUpload {
 
   async makeRoomFor(bytes: number): Promise<void> {
     while (!this.hasRoomFor(bytes) && this.failure === undefined) {
-      if (this.queued > 0) await this.drain();
+      // A sealed part waiting for a slot comes first; waiting for an upload to end instead would keep one
+      // part in flight, however many slots there are.
+      if (this.queued > 0) await new Promise<void>((wake) => this.slotWaiters.push(wake));
       else await this.options.limiter.whenFree();
     }
     this.throwIfFailed();
-  }
-
-  /** True while a sealed part waits for an upload slot: the writer should drain() before writing more. */
-  get needsDrain(): boolean {
-    return this.queued > 0;
   }
 
   append(bytes: Buffer): void {
@@ -155,15 +148,6 @@ export class ObjectUpload {
 
   private throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
-  }
-
-  /**
-   * Waits until every sealed part has a slot: the caller's cue to write more. Waiting for an upload to end
-   * instead would keep one part in flight, however many slots there are.
-   */
-  async drain(): Promise<void> {
-    while (this.queued > 0 && this.failure === undefined) await new Promise<void>((wake) => this.slotWaiters.push(wake));
-    this.throwIfFailed();
   }
 
   private async settle(): Promise<void> {

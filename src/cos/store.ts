@@ -53,7 +53,6 @@ export interface ObjectStore {
   uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string>;
   completeMultipart(key: string, uploadId: string, parts: CompletedPart[], options?: { forbidOverwrite?: boolean }): Promise<{ etag: string }>;
   abortMultipart(key: string, uploadId: string): Promise<void>;
-  listMultipartUploads(prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: Date }>>;
 }
 
 export class ObjectExistsError extends Error {

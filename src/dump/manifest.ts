@@ -3,6 +3,8 @@
 // create-if-absent, before the data object is completed, so any later writer of the same start offset
 // either finds the same plan or learns that it lost.
 import { z } from 'zod';
+import { COMPRESSION_NAMES } from './compression';
+import { FORMAT_NAMES } from './format/registry';
 
 export const ManifestSchema = z.object({
   version: z.literal(1),
@@ -25,12 +27,14 @@ export const ManifestSchema = z.object({
   skippedOffsets: z.number().int().nonnegative(),
   /** Offsets in the range that retention deleted before they were read (only with ON_OFFSET_OUT_OF_RANGE=earliest). */
   lostOffsets: z.number().int().nonnegative().default(0),
+  /** Records filed by the window they came in because their timestamp could not place them in time. */
+  unusableTimestamps: z.number().int().nonnegative().default(0),
   /** Bytes stored in COS. */
   bytes: z.number().int().nonnegative(),
   /** Bytes before compression. */
   contentBytes: z.number().int().nonnegative(),
-  format: z.enum(['lines', 'jsonl']),
-  compression: z.enum(['none', 'gzip']),
+  format: z.enum(FORMAT_NAMES),
+  compression: z.enum(COMPRESSION_NAMES),
   windowStartMs: z.number().int().nullable(),
   firstTimestamp: z.number().int().nullable(),
   lastTimestamp: z.number().int().nullable(),
@@ -49,6 +53,7 @@ export const NO_RECORDS = {
   invalidUtf8: 0,
   skippedOffsets: 0,
   lostOffsets: 0,
+  unusableTimestamps: 0,
   bytes: 0,
   contentBytes: 0,
 } as const satisfies Partial<Manifest>;

@@ -104,12 +104,12 @@ export class GzipBody implements ObjectBody {
 
   /** Input goes to the member being gathered: the writer waits while members or parts queue up. */
   hasRoomFor(): boolean {
-    return this.compressing.length <= this.maxCompressing && !this.upload.needsDrain;
+    return this.compressing.length <= this.maxCompressing && this.upload.hasRoomFor(0);
   }
 
   async makeRoomFor(): Promise<void> {
     while (this.compressing.length > this.maxCompressing) await this.compressing[0]!.done.then(() => this.appending);
-    await this.upload.drain();
+    await this.upload.makeRoomFor(0);
   }
 
   append(bytes: Buffer): void {

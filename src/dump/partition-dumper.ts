@@ -1,25 +1,28 @@
-// Dumps one partition from its committed offset into COS objects, committing each object's end offset
-// only after the object and its manifest are stored. The correctness argument is in docs/exactly-once.md.
-import { BufferPool, ObjectUpload } from '../cos/object-upload';
-import { ObjectExistsError, type ObjectStore } from '../cos/store';
-import type { Lease } from '../lease/lease';
-import { OffsetOutOfRangeError, readPartition } from '../kafka/partition-reader';
-import type { KafkaRecord } from '../kafka/record-batch';
-import { Limiter } from '../util/limiter';
-import { createFormat, SKIPPED, type FormatCounts, type RecordFormat } from './format';
-import { dataObjectKey, extensionFor, manifestKey, startMarkerKey, type Layout } from './keys';
-import { decodeManifest, encodeManifest, NO_RECORDS, samePlan, type Manifest } from './manifest';
-import { GZIP_MEMBER_BYTES, GzipBody, PlainBody, type ObjectBody } from './object-body';
-import { OpenObject } from './open-object';
-import { encodeCommitMetadata, type PartitionLog } from './partition-log';
-import { placeRecord, recordWindow, type OpenObjectState, type PlacementRules } from './rotation';
-import { DataLossError, decideStart } from './start-position';
-import { isUsableTimestamp, isWindowClosed } from './window';
+// Dumps one partition: where to start (the committed offset, the chain stored after it), then records read
+// in offset order into objects, each committed only after it and its manifest are stored. The steps live
+// in their own modules: start-position, chain, partition-writer (placement), object-factory (keys and
+// uploads), object-committer (the irreversible steps). The correctness argument is docs/exactly-once.md.
+import type { ObjectStore } from '../cos/store';
 import type { StartPosition } from '../config/config';
+import { OffsetOutOfRangeError, readPartition } from '../kafka/partition-reader';
+import { systemClock, type Clock } from '../util/clock';
+import { followChain } from './chain';
+import type { CompressionName } from './compression';
+import { FORMATS, type FormatName } from './format';
+import { startMarkerKey, type Layout } from './keys';
+import type { Manifest } from './manifest';
+import { ObjectCommitter, type LeaseGuard } from './object-committer';
+import { ObjectFactory } from './object-factory';
+import type { PartitionLog } from './partition-log';
+import { PartitionWriter, type StopReason } from './partition-writer';
+import { DataLossError, decideStart } from './start-position';
+
+export { PlanConflictError } from './object-committer';
+export type { StopReason } from './partition-writer';
 
 export interface DumpSettings {
-  format: 'lines' | 'jsonl';
-  compression: 'none' | 'gzip';
+  format: FormatName;
+  compression: CompressionName;
   windowMinutes: number;
   windowGraceSeconds: number;
   flushOpenWindow: boolean;
@@ -36,17 +39,16 @@ export interface DumperOptions {
   log: PartitionLog;
   store: ObjectStore;
   layout: Layout;
-  lease: Lease;
+  lease: LeaseGuard;
   settings: DumpSettings;
   /** No fetch starts after this instant (epoch ms); what is read by then is written and committed. */
   readDeadline: number;
   /** Identifies this invocation in manifests and metadata. */
   writer: string;
-  now?: () => number;
+  clock?: Clock;
+  /** Log lines of the dump (the caller's logger already names topic and partition). */
   onEvent?: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
 }
-
-export type StopReason = 'caught-up' | 'open-window' | 'deadline' | 'no-progress';
 
 export interface DumpSummary {
   topic: string;
@@ -66,413 +68,126 @@ export interface DumpSummary {
   tombstones: number;
   invalidUtf8: number;
   skippedOffsets: number;
-  invalidTimestamps: number;
+  unusableTimestamps: number;
   lost?: { from: number; to: number };
   stopReason: StopReason;
 }
 
-export class PlanConflictError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PlanConflictError';
-  }
-}
-
 const FETCH_WAIT_MS = 200;
 
-export class PartitionDumper {
-  private readonly format: RecordFormat;
-  private readonly pool: BufferPool;
-  /** gzip members: input gathered and compressed in small pieces, apart from the part buffers. */
-  private readonly memberPool: BufferPool;
-  private readonly limiter: Limiter;
-  private readonly now: () => number;
-  private open: OpenObject | undefined;
-  /** Start of the range not yet covered by a finished object: the next object's start offset. */
-  private rangeStart = 0;
-  private position = 0;
-  private floorWindow: number | undefined;
-  private plan: Manifest | undefined;
-  /** What the current range (from rangeStart) has seen: the next manifest's counts. */
-  private rangeCounts: FormatCounts = { tombstones: 0, invalidUtf8: 0 };
-  private rangeSkipped = 0;
-  private readonly summary: DumpSummary;
-  private readonly placementRules: PlacementRules;
-  /** Refilled for each record's placement rather than allocated. */
-  private readonly openState: OpenObjectState = { windowStartMs: 0, records: 0, storedBoundWithRecord: 0 };
-
-  constructor(private readonly options: DumperOptions) {
-    const { settings, log } = options;
-    this.format = createFormat(settings.format, log.partition);
-    this.limiter = new Limiter(settings.uploadConcurrency);
-    this.pool = new BufferPool(settings.partSizeBytes, settings.uploadConcurrency + 2);
-    this.memberPool = new BufferPool(GZIP_MEMBER_BYTES, 4);
-    this.now = options.now ?? Date.now;
-    this.placementRules = { maxObjectBytes: settings.maxObjectBytes, flushOpenWindow: settings.flushOpenWindow };
-    this.summary = {
-      topic: log.topic,
-      partition: log.partition,
-      groupId: log.groupId,
-      fromOffset: 0,
-      toOffset: 0,
-      endOffset: 0,
-      lag: 0,
-      records: 0,
-      bytes: 0,
-      contentBytes: 0,
-      objects: [],
-      emptyRanges: 0,
-      adopted: 0,
-      tombstones: 0,
-      invalidUtf8: 0,
-      skippedOffsets: 0,
-      invalidTimestamps: 0,
-      stopReason: 'caught-up',
-    };
+/** The invocation's totals, from the manifests it committed: each range counted by its own manifest. */
+function summarize(committed: Manifest[]): Pick<DumpSummary, 'records' | 'bytes' | 'contentBytes' | 'objects' | 'emptyRanges' | 'tombstones' | 'invalidUtf8' | 'skippedOffsets' | 'unusableTimestamps'> {
+  const totals = { records: 0, bytes: 0, contentBytes: 0, objects: [] as DumpSummary['objects'], emptyRanges: 0, tombstones: 0, invalidUtf8: 0, skippedOffsets: 0, unusableTimestamps: 0 };
+  for (const m of committed) {
+    totals.records += m.records;
+    totals.bytes += m.bytes;
+    totals.contentBytes += m.contentBytes;
+    totals.tombstones += m.tombstones;
+    totals.invalidUtf8 += m.invalidUtf8;
+    totals.skippedOffsets += m.skippedOffsets;
+    totals.unusableTimestamps += m.unusableTimestamps;
+    if (m.key !== null) totals.objects.push({ key: m.key, startOffset: m.startOffset, nextOffset: m.nextOffset, records: m.records, bytes: m.bytes });
+    else if (m.lostOffsets === 0) totals.emptyRanges++;
   }
+  return totals;
+}
 
-  private event(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
-    this.options.onEvent?.(level, message, { topic: this.options.log.topic, partition: this.options.log.partition, ...fields });
-  }
+export async function dumpPartition(options: DumperOptions): Promise<DumpSummary> {
+  const { log, store, layout, settings, lease } = options;
+  const clock = options.clock ?? systemClock;
+  const event = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => options.onEvent?.(level, message, fields);
+  const committed: Manifest[] = [];
+  const committer = new ObjectCommitter({
+    store,
+    layout,
+    topic: log.topic,
+    partition: log.partition,
+    format: settings.format,
+    compression: settings.compression,
+    commit: (offset, metadata) => log.commit(offset, metadata),
+    lease,
+    writer: options.writer,
+    clock,
+    onCommitted: (manifest) => committed.push(manifest),
+  });
+  const factory = new ObjectFactory({
+    store,
+    layout,
+    topic: log.topic,
+    partition: log.partition,
+    format: settings.format,
+    compression: settings.compression,
+    storageClass: settings.storageClass,
+    partSizeBytes: settings.partSizeBytes,
+    uploadConcurrency: settings.uploadConcurrency,
+    trackUpload: (key, uploadId) => lease.trackUploads([{ key, uploadId }]),
+  });
+  const newWriter = (offset: number, floorWindow?: number, plan?: Manifest) =>
+    new PartitionWriter({ format: FORMATS[settings.format].create(log.partition), factory, committer, rules: settings, clock, readDeadline: options.readDeadline }, { offset, floorWindow, plan });
 
-  async run(): Promise<DumpSummary> {
-    const { log, store, layout, settings } = this.options;
-    const start = await decideStart(log, store, {
-      markerKey: startMarkerKey(layout, log.partition),
-      startPosition: settings.startPosition,
-      onOutOfRange: settings.onOffsetOutOfRange,
-    });
-    if (start.lost) {
-      this.summary.lost = start.lost;
-      this.event('error', 'records lost before they were dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', {
-        lostFrom: start.lost.from,
-        lostTo: start.lost.to - 1,
-        lostCount: start.lost.to - start.lost.from,
-      });
-    }
-    this.summary.fromOffset = start.lost?.from ?? start.offset;
-    this.summary.endOffset = start.logEnd;
-    this.floorWindow = start.floorWindow;
+  const start = await decideStart(log, store, { markerKey: startMarkerKey(layout, log.partition), startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange });
+  let lost = start.lost;
+  if (lost) {
+    event('error', 'records lost before they were dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', { lostFrom: lost.from, lostTo: lost.to - 1, lostCount: lost.to - lost.from });
     // Records below the log start were deleted unread: the chain records that range as lost. (A commit past
     // the log end belongs to a log that no longer exists; there is nothing to record for it.)
-    if (start.lost && start.lost.to === start.offset) {
-      this.rangeStart = this.position = start.lost.from;
-      await this.recordLoss(start.lost.to);
-    }
-    this.rangeStart = this.position = await this.adoptFinishedObjects(start.offset);
-    if (start.fresh || this.position !== start.offset) await this.commit(this.position);
-
-    try {
-      await this.readAndWrite(start.logEnd);
-      if (this.open) await this.finishObject(this.open);
-      else if (this.position > this.rangeStart) await this.finishEmptyRange();
-    } catch (err) {
-      await this.open?.body.abort().catch(() => {});
-      void this.options.lease.trackUploads([]);
-      throw err;
-    }
-    this.summary.toOffset = this.rangeStart;
-    this.summary.lag = Math.max(0, this.summary.endOffset - this.rangeStart);
-    this.summary.tombstones = this.format.counts.tombstones;
-    this.summary.invalidUtf8 = this.format.counts.invalidUtf8;
-    return this.summary;
+    if (lost.to === start.offset) await newWriter(lost.from, start.floorWindow).recordLoss(lost.to);
   }
+  const chain = await followChain(store, layout, log.partition, start.offset, start.floorWindow);
+  for (const m of chain.adopted) event('info', 'adopting an object stored by an earlier invocation', { key: m.key, startOffset: m.startOffset, nextOffset: m.nextOffset });
+  if (chain.plan) event('warn', 'finishing an object an earlier invocation planned but did not store', { key: chain.plan.key, startOffset: chain.plan.startOffset, nextOffset: chain.plan.nextOffset });
+  if (start.fresh || chain.offset !== start.offset) await committer.commit(chain.offset, chain.floorWindow);
 
-  /**
-   * Walks the chain of objects that earlier invocations stored but did not commit (a crash between
-   * upload and commit, or a regressed commit): each manifest names its successor's start offset. A
-   * manifest without its data object is a plan to finish exactly as written.
-   */
-  private async adoptFinishedObjects(offset: number): Promise<number> {
-    const { store, layout, log } = this.options;
-    for (;;) {
-      const key = manifestKey(layout, log.partition, offset);
-      const stored = await store.getObject(key);
-      if (!stored) return offset;
-      const manifest = decodeManifest(stored.body, key);
-      if (manifest.startOffset !== offset || manifest.partition !== log.partition) throw new Error(`manifest ${key} describes ${manifest.partition}@${manifest.startOffset}, not ${log.partition}@${offset}`);
-      if (manifest.key !== null && !(await store.headObject(manifest.key))) {
-        this.plan = manifest;
-        this.event('warn', 'finishing an object an earlier invocation planned but did not store', { key: manifest.key, startOffset: offset, nextOffset: manifest.nextOffset });
-        return offset;
-      }
-      this.summary.adopted++;
-      this.floorWindow = manifest.windowStartMs ?? this.floorWindow;
-      this.event('info', 'adopting an object stored by an earlier invocation', { key: manifest.key, startOffset: offset, nextOffset: manifest.nextOffset });
-      offset = manifest.nextOffset;
-    }
-  }
-
-  private async readAndWrite(logEnd: number): Promise<void> {
-    const { log, settings } = this.options;
-    const target = Math.max(logEnd, this.plan?.nextOffset ?? 0);
+  const writer = newWriter(chain.offset, chain.floorWindow, chain.plan);
+  const target = Math.max(start.logEnd, writer.planEnd ?? 0);
+  try {
     for (;;) {
       try {
-        const more = () => this.now() <= this.options.readDeadline;
-        for await (const chunk of readPartition(this.position, target, { fetch: (offset) => log.fetch(offset, settings.fetchMaxBytes, FETCH_WAIT_MS), more })) {
-          for (const record of chunk.records) {
-            const placed = this.place(record);
-            if (placed === false || (placed !== true && !(await placed))) return;
-          }
-          // Markers, aborted transactions and compaction leave offsets without records; they are covered all the same.
-          await this.skipTo(chunk.nextOffset);
-          await this.open?.body.makeRoomFor(0);
-        }
-        if (this.position < target) this.summary.stopReason = this.now() > this.options.readDeadline ? 'deadline' : 'no-progress';
-        return;
+        await readInto(writer, log, settings.fetchMaxBytes, () => clock.now() <= options.readDeadline, target);
+        if (!writer.stopReason && writer.position < target) writer.stopReason = clock.now() > options.readDeadline ? 'deadline' : 'no-progress';
+        break;
       } catch (err) {
         if (!(err instanceof OffsetOutOfRangeError)) throw err;
-        await this.handleDeletedWhileReading();
+        // Retention deleted records while we were reading them. What we have is good; the rest is gone.
+        const from = writer.position;
+        const logStart = Math.max(await log.offsetFor('earliest'), from + 1);
+        await writer.finish();
+        if (settings.onOffsetOutOfRange === 'fail') throw new DataLossError(log.topic, log.partition, from, logStart, 'deleted by retention while the dump was reading them');
+        lost = { from, to: logStart };
+        event('error', 'records deleted by retention while being dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', { lostFrom: from, lostTo: logStart - 1, lostCount: logStart - from });
+        await writer.recordLoss(logStart);
       }
     }
+    await writer.finish();
+  } catch (err) {
+    await writer.abort();
+    void lease.trackUploads([]);
+    throw err;
   }
+  const toOffset = writer.position;
+  return {
+    topic: log.topic,
+    partition: log.partition,
+    groupId: log.groupId,
+    fromOffset: start.lost?.from ?? start.offset,
+    toOffset,
+    endOffset: start.logEnd,
+    lag: Math.max(0, start.logEnd - toOffset),
+    adopted: chain.adopted.length,
+    ...summarize(committed),
+    ...(lost ? { lost } : {}),
+    stopReason: writer.stopReason ?? 'caught-up',
+  };
+}
 
-  /** Retention deleted records while we were reading them. What we have is good; the rest is gone. */
-  private async handleDeletedWhileReading(): Promise<void> {
-    const { log, settings } = this.options;
-    const logStart = Math.max(await log.offsetFor('earliest'), this.position + 1);
-    if (this.open) await this.finishObject(this.open);
-    else if (this.position > this.rangeStart) await this.finishEmptyRange();
-    if (settings.onOffsetOutOfRange === 'fail') throw new DataLossError(log.topic, log.partition, this.position, logStart, 'deleted by retention while the dump was reading them');
-    this.summary.lost = { from: this.position, to: logStart };
-    this.event('error', 'records deleted by retention while being dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', {
-      lostFrom: this.position,
-      lostTo: logStart - 1,
-      lostCount: logStart - this.position,
-    });
-    await this.recordLoss(logStart);
-  }
-
-  /** Covers offsets that hold nothing to write. A planned object ends exactly where its plan says. */
-  private async skipTo(offset: number): Promise<void> {
-    const planEnd = this.open?.plan?.nextOffset;
-    if (planEnd !== undefined && offset >= planEnd) {
-      this.advance(planEnd);
-      await this.finishObject(this.open!);
+/** Reads from the writer's position towards `target`, record by record, until done or told to stop. */
+async function readInto(writer: PartitionWriter, log: PartitionLog, fetchMaxBytes: number, more: () => boolean, target: number): Promise<void> {
+  for await (const chunk of readPartition(writer.position, target, { fetch: (offset) => log.fetch(offset, fetchMaxBytes, FETCH_WAIT_MS), more })) {
+    for (const record of chunk.records) {
+      const placed = writer.take(record);
+      if (placed === false || (placed !== true && !(await placed))) return;
     }
-    this.advance(offset);
-  }
-
-  private advance(offset: number): void {
-    if (offset <= this.position) return;
-    this.rangeSkipped += offset - this.position;
-    this.summary.skippedOffsets += offset - this.position;
-    this.position = offset;
-    if (this.open) this.open.nextOffset = offset;
-  }
-
-  /**
-   * Writes one record; false when reading must stop before it (its window is still open). Synchronous
-   * unless an object must be finished or a part must wait for an upload slot: an async call per record
-   * would allocate more than the record's own bytes at a million records per second.
-   */
-  private place(record: KafkaRecord): boolean | Promise<boolean> {
-    const { settings } = this.options;
-    const planEnd = this.open?.plan?.nextOffset;
-    if (planEnd !== undefined && record.offset >= planEnd) return this.skipTo(record.offset).then(() => this.place(record));
-    this.advance(record.offset);
-    const size = this.format.measure(record);
-    if (size === SKIPPED) {
-      this.position = record.offset + 1;
-      if (this.open) this.open.nextOffset = this.position;
-      return true;
-    }
-    const open = this.open;
-    const now = this.now();
-    const window = recordWindow(record.timestamp, settings.windowMinutes, open?.windowStartMs ?? this.floorWindow, now);
-    if (!isUsableTimestamp(record.timestamp)) this.summary.invalidTimestamps++;
-
-    if (this.plan && !open) {
-      this.open = this.openObject(this.plan.windowStartMs ?? window, this.plan);
-      return this.write(record, size);
-    }
-    if (open?.plan) return this.write(record, size);
-    if (open) {
-      this.openState.windowStartMs = open.windowStartMs;
-      this.openState.records = open.records;
-      this.openState.storedBoundWithRecord = open.body.storedBound(size);
-    }
-    const placement = placeRecord(
-      open ? this.openState : undefined,
-      window,
-      isWindowClosed(window, settings.windowMinutes, settings.windowGraceSeconds, now),
-      this.placementRules,
-    );
-    if (placement === 'stop') {
-      this.summary.stopReason = 'open-window';
-      return false;
-    }
-    // Past the deadline, no new object is started: what is open gets finished and committed in time.
-    if (placement !== 'append' && now > this.options.readDeadline) {
-      this.summary.stopReason = 'deadline';
-      return false;
-    }
-    if (placement === 'rotate') {
-      return this.finishObject(open!).then(() => {
-        this.open = this.openObject(window);
-        return this.write(record, size);
-      });
-    }
-    if (placement === 'open') this.open = this.openObject(window);
-    return this.write(record, size);
-  }
-
-  /** Writes a placed record of `size` bytes into the open object, once the object has room for it. */
-  private write(record: KafkaRecord, size: number): true | Promise<true> {
-    const target = this.open!;
-    if (!target.body.hasRoomFor(size)) return target.body.makeRoomFor(size).then(() => this.write(record, size));
-    this.format.write(record, target.body);
-    target.took(record);
-    this.position = record.offset + 1;
-    return true;
-  }
-
-  private openObject(windowStartMs: number, plan?: Manifest): OpenObject {
-    const { store, layout, log, settings } = this.options;
-    const startOffset = this.rangeStart;
-    const key = plan?.key ?? dataObjectKey(layout, windowStartMs, log.partition, startOffset, extensionFor(settings.format, settings.compression));
-    const upload = new ObjectUpload({
-      store,
-      key,
-      pool: this.pool,
-      limiter: this.limiter,
-      put: {
-        forbidOverwrite: true,
-        storageClass: settings.storageClass,
-        contentType: settings.format === 'lines' ? 'text/plain; charset=utf-8' : 'application/x-ndjson',
-        metadata: { topic: log.topic, partition: String(log.partition), 'start-offset': String(startOffset), format: settings.format, compression: settings.compression },
-      },
-      onMultipartStarted: (uploadId) => this.options.lease.trackUploads([{ key, uploadId }]),
-    });
-    const body: ObjectBody = settings.compression === 'gzip' ? new GzipBody(upload, this.memberPool) : new PlainBody(upload);
-    return new OpenObject(key, startOffset, windowStartMs, body, this.format.counts, this.rangeCounts, plan);
-  }
-
-  private manifestFor(key: string | null, nextOffset: number, fields: Partial<Manifest>): Manifest {
-    const { layout, log, settings } = this.options;
-    return {
-      version: 1,
-      key,
-      topic: log.topic,
-      instanceId: layout.instanceId,
-      topicId: layout.topicId,
-      partition: log.partition,
-      startOffset: this.rangeStart,
-      nextOffset,
-      ...NO_RECORDS,
-      format: settings.format,
-      compression: settings.compression,
-      windowStartMs: null,
-      firstTimestamp: null,
-      lastTimestamp: null,
-      createdAt: new Date(this.now()).toISOString(),
-      writer: this.options.writer,
-      ...fields,
-    };
-  }
-
-  /**
-   * Stores the manifest (create-if-absent), then the data object (create-if-absent), then commits. A
-   * manifest already there must describe the same object, or another consumer wrote this range first.
-   */
-  private async finishObject(object: OpenObject): Promise<void> {
-    this.open = undefined;
-    const stored = await object.body.seal();
-    const manifest = this.manifestFor(object.key, object.nextOffset, {
-      records: object.records,
-      firstRecordOffset: object.firstRecordOffset,
-      lastRecordOffset: object.lastRecordOffset,
-      tombstones: object.tombstones,
-      invalidUtf8: object.invalidUtf8,
-      skippedOffsets: this.rangeSkipped,
-      bytes: stored,
-      contentBytes: object.body.inputBytes,
-      windowStartMs: object.windowStartMs,
-      firstTimestamp: object.firstTimestamp,
-      lastTimestamp: object.lastTimestamp,
-    });
-    try {
-      if (object.plan && !samePlan(object.plan, manifest)) {
-        throw new PlanConflictError(
-          `re-reading ${object.key} gave ${manifest.records} records for offsets ${manifest.startOffset}..${manifest.nextOffset - 1}, but its manifest says ${object.plan.records} for ..${object.plan.nextOffset - 1} (was the format changed?)`,
-        );
-      }
-      await this.options.lease.assertHeld();
-      if (!object.plan) await this.writeManifest(manifest);
-      await this.storeData(object, manifest);
-    } catch (err) {
-      await object.body.abort().catch(() => {});
-      throw err;
-    } finally {
-      void this.options.lease.trackUploads([]);
-    }
-    this.plan = undefined;
-    this.floorWindow = object.windowStartMs;
-    this.startRange(object.nextOffset);
-    this.summary.records += manifest.records;
-    this.summary.bytes += manifest.bytes;
-    this.summary.contentBytes += manifest.contentBytes;
-    this.summary.objects.push({ key: object.key, startOffset: manifest.startOffset, nextOffset: manifest.nextOffset, records: manifest.records, bytes: manifest.bytes });
-    await this.commit(object.nextOffset);
-  }
-
-  private async storeData(object: OpenObject, manifest: Manifest): Promise<void> {
-    try {
-      await object.body.finish({ 'next-offset': String(manifest.nextOffset), records: String(manifest.records) });
-    } catch (err) {
-      if (!(err instanceof ObjectExistsError)) throw err;
-      // The same plan, written by an earlier attempt that crashed before committing: same bytes.
-      const existing = await this.options.store.headObject(object.key);
-      if (existing?.size !== manifest.bytes) {
-        throw new PlanConflictError(`${object.key} exists with ${existing?.size} bytes where its manifest says ${manifest.bytes}`);
-      }
-    }
-  }
-
-  private async writeManifest(manifest: Manifest): Promise<void> {
-    const { store, layout, log } = this.options;
-    const key = manifestKey(layout, log.partition, manifest.startOffset);
-    try {
-      await store.putObject(key, encodeManifest(manifest), { forbidOverwrite: true, contentType: 'application/json' });
-    } catch (err) {
-      if (!(err instanceof ObjectExistsError)) throw err;
-      const existing = await store.getObject(key);
-      const theirs = existing ? decodeManifest(existing.body, key) : undefined;
-      if (!theirs || !samePlan(theirs, manifest)) {
-        throw new PlanConflictError(
-          `another consumer already stored offsets ${manifest.startOffset}.. of ${log.topic}/${log.partition} differently (${key}: up to ${theirs?.nextOffset}); this invocation stops without writing`,
-        );
-      }
-    }
-  }
-
-  /** Offsets with nothing to write (tombstones in `lines`, markers, aborted records) still get a manifest, so the chain has no gaps. */
-  private async finishEmptyRange(): Promise<void> {
-    await this.finishRangeWithoutData({ tombstones: this.format.counts.tombstones - this.rangeCounts.tombstones, skippedOffsets: this.rangeSkipped });
-    this.summary.emptyRanges++;
-  }
-
-  /** Retention deleted [position, to): the chain records the loss, so verify reports it instead of a gap. */
-  private async recordLoss(to: number): Promise<void> {
-    await this.finishRangeWithoutData({ lostOffsets: to - this.position }, to);
-  }
-
-  private async finishRangeWithoutData(fields: Partial<Manifest>, nextOffset = this.position): Promise<void> {
-    await this.options.lease.assertHeld();
-    await this.writeManifest(this.manifestFor(null, nextOffset, fields));
-    this.position = nextOffset;
-    this.startRange(nextOffset);
-    await this.commit(nextOffset);
-  }
-
-  private startRange(offset: number): void {
-    this.rangeStart = offset;
-    this.rangeCounts = { ...this.format.counts };
-    this.rangeSkipped = 0;
-  }
-
-  private async commit(offset: number): Promise<void> {
-    await this.options.lease.assertHeld();
-    await this.options.log.commit(offset, encodeCommitMetadata({ window: this.floorWindow }));
+    await writer.coverTo(chunk.nextOffset);
+    await writer.makeRoom();
   }
 }

@@ -6,8 +6,8 @@
 // epoch free when it is released or when COS's own clock says it was last written more than `ttlMs` ago
 // (the `Date` and `Last-Modified` of one answer: no clocks of two machines are compared). The holder
 // checks before every irreversible step that no newer epoch exists and that its last renewal is recent.
-import { padOffset } from '../dump/keys';
 import { ObjectExistsError, listAll, type ObjectStore } from '../cos/store';
+import { systemClock, type Clock } from '../util/clock';
 
 export interface LeaseHolder {
   requestId: string;
@@ -32,6 +32,7 @@ export interface LeaseOptions {
   ttlMs?: number;
   renewEveryMs?: number;
   onRenewError?: (err: unknown) => void;
+  clock?: Clock;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 30_000;
@@ -57,6 +58,11 @@ function parseRecord(body: Buffer, key: string): LeaseRecord {
   }
 }
 
+/** Epochs are zero-padded so that listing order is epoch order. */
+function epochKey(folder: string, epoch: number): string {
+  return `${folder}${String(epoch).padStart(20, '0')}`;
+}
+
 function epochOf(key: string, folder: string): number | undefined {
   const name = key.slice(folder.length);
   return /^\d+$/.test(name) ? Number(name) : undefined;
@@ -72,7 +78,7 @@ async function epochKeys(store: ObjectStore, folder: string): Promise<Array<{ ke
 }
 
 export class Lease {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly stopRenewing = new AbortController();
   private renewing: Promise<void> | undefined;
   /** When the last successful write of our record was sent: COS stamps it no earlier than this. */
   private confirmedAt: number;
@@ -89,21 +95,34 @@ export class Lease {
   }
 
   get key(): string {
-    return `${this.options.folder}${padOffset(this.epoch)}`;
+    return epochKey(this.options.folder, this.epoch);
   }
 
   private get ttlMs(): number {
     return this.options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   }
 
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
   startRenewing(): void {
     const every = this.options.renewEveryMs ?? Math.floor(this.ttlMs / 3);
-    this.timer = setInterval(() => void this.renew().catch((err) => this.options.onRenewError?.(err)), every);
-    this.timer.unref();
+    const signal = this.stopRenewing.signal;
+    void (async () => {
+      for (;;) {
+        try {
+          await this.clock.sleep(every, signal, { background: true });
+        } catch {
+          return; // stopped
+        }
+        await this.renew().catch((err) => this.options.onRenewError?.(err));
+      }
+    })();
   }
 
   private async write(released: boolean): Promise<void> {
-    const sentAt = Date.now();
+    const sentAt = this.clock.now();
     const body: LeaseRecord = { ...this.record, renewedAt: new Date(sentAt).toISOString(), released, uploads: this.uploads };
     await this.options.store.putObject(this.key, Buffer.from(JSON.stringify(body)), { contentType: 'application/json' });
     this.confirmedAt = sentAt;
@@ -128,11 +147,10 @@ export class Lease {
   async assertHeld(): Promise<void> {
     // A holder stops acting a third of the TTL before its lease could be judged expired.
     const limit = (this.ttlMs * 2) / 3;
-    if (Date.now() - this.confirmedAt > limit) {
+    if (this.clock.now() - this.confirmedAt > limit) {
       await this.renew().catch(() => {});
-      if (Date.now() - this.confirmedAt > limit) {
-        throw new LeaseLostError(`lease ${this.key} not renewed for ${Date.now() - this.confirmedAt} ms; stopping before another consumer takes over`);
-      }
+      const silentMs = this.clock.now() - this.confirmedAt;
+      if (silentMs > limit) throw new LeaseLostError(`lease ${this.key} not renewed for ${silentMs} ms; stopping before another consumer takes over`);
     }
     const newer = await this.options.store.listObjects(this.options.folder, { marker: this.key, maxKeys: 1 });
     const taken = newer.objects.find((o) => epochOf(o.key, this.options.folder) !== undefined);
@@ -140,7 +158,7 @@ export class Lease {
   }
 
   async release(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRenewing.abort();
     await this.renewing?.catch(() => {});
     if (this.released) return;
     this.released = true;
@@ -148,7 +166,7 @@ export class Lease {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRenewing.abort();
     this.released = true;
   }
 }
@@ -173,14 +191,6 @@ async function readLease(store: ObjectStore, folder: string, ttlMs: number): Pro
   return { epochs, latest, record, live: !record.released && ageMs <= ttlMs ? { holder: record, ageMs } : undefined };
 }
 
-/** Who holds a partition's lease now, if anyone (reads only). */
-export async function leaseHolder(options: Pick<LeaseOptions, 'store' | 'folder' | 'ttlMs'>): Promise<{ holder: LeaseRecord; ageMs: number } | undefined> {
-  for (;;) {
-    const state = await readLease(options.store, options.folder, options.ttlMs ?? DEFAULT_LEASE_TTL_MS);
-    if (state) return state.live;
-  }
-}
-
 /** Tries to take the partition's lease. A live holder is reported, not waited for. */
 export async function acquireLease(options: LeaseOptions): Promise<AcquireResult> {
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
@@ -189,10 +199,10 @@ export async function acquireLease(options: LeaseOptions): Promise<AcquireResult
     if (!state) continue; // deleted under us by a newer holder's clean-up: look again
     if (state.live) return { acquired: false, holder: state.live.holder, ageMs: state.live.ageMs };
     const epoch = (state.latest?.epoch ?? 0) + 1;
-    const now = new Date();
-    const record: LeaseRecord = { epoch, holder: options.holder, acquiredAt: now.toISOString(), renewedAt: now.toISOString(), released: false, uploads: [] };
-    const key = `${options.folder}${padOffset(epoch)}`;
-    const sentAt = Date.now();
+    const sentAt = (options.clock ?? systemClock).now();
+    const now = new Date(sentAt).toISOString();
+    const record: LeaseRecord = { epoch, holder: options.holder, acquiredAt: now, renewedAt: now, released: false, uploads: [] };
+    const key = epochKey(options.folder, epoch);
     try {
       await options.store.putObject(key, Buffer.from(JSON.stringify(record)), { forbidOverwrite: true, contentType: 'application/json' });
     } catch (err) {

@@ -1,7 +1,8 @@
 // Starts one consumer per planned partition: paced under the Invoke rate limit, a bounded number in
 // flight, throttling and server errors retried with backoff, all inside the tick's time budget. Every
 // partition ends either started or named as failed.
-import { backoffDelay, sleep } from '../util/retry';
+import { systemClock, type Clock } from '../util/clock';
+import { retry } from '../util/retry';
 import { Pacer } from './pacer';
 
 export interface FanOutOptions<T> {
@@ -14,7 +15,7 @@ export interface FanOutOptions<T> {
   deadline: number;
   maxAttempts?: number;
   onRetry?: (item: T, err: unknown, attempt: number) => void;
-  now?: () => number;
+  clock?: Clock;
 }
 
 export interface FanOutResult<T> {
@@ -24,40 +25,53 @@ export interface FanOutResult<T> {
   throttledOrFailedRequests: number;
 }
 
+class OutOfTimeError extends Error {
+  constructor() {
+    super('the scheduler ran out of time before this partition could be started');
+  }
+}
+
 export async function fanOut<T>(options: FanOutOptions<T>): Promise<FanOutResult<T>> {
-  const now = options.now ?? Date.now;
-  const pacer = new Pacer(options.perSecond, now);
-  const maxAttempts = options.maxAttempts ?? 8;
+  const clock = options.clock ?? systemClock;
+  const pacer = new Pacer(options.perSecond, clock);
   const result: FanOutResult<T> = { started: [], failed: [], requests: 0, throttledOrFailedRequests: 0 };
   const queue = [...options.items];
 
-  async function attempt(item: T): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const wait = pacer.reserve();
-      if (now() + wait > options.deadline) {
-        result.failed.push({ item, error: 'the scheduler ran out of time before this partition could be started', attempts: attempt - 1 });
-        return;
-      }
-      if (wait > 0) await sleep(wait);
-      result.requests++;
-      try {
-        await options.invoke(item);
-        result.started.push(item);
-        return;
-      } catch (err) {
-        result.throttledOrFailedRequests++;
-        if (!options.isRetriable(err) || attempt >= maxAttempts) {
-          result.failed.push({ item, error: (err as Error)?.message ?? String(err), attempts: attempt });
-          return;
-        }
-        options.onRetry?.(item, err, attempt);
-        await sleep(backoffDelay(attempt - 1, { baseDelayMs: 100, maxDelayMs: 2000 }));
-      }
+  async function start(item: T): Promise<void> {
+    let requests = 0;
+    try {
+      await retry(
+        async () => {
+          // Every attempt, first or retried, takes its own slot under the rate limit.
+          const wait = pacer.reserve();
+          if (clock.now() + wait > options.deadline) throw new OutOfTimeError();
+          if (wait > 0) await clock.sleep(wait);
+          requests++;
+          result.requests++;
+          try {
+            await options.invoke(item);
+          } catch (err) {
+            result.throttledOrFailedRequests++;
+            throw err;
+          }
+        },
+        {
+          isRetriable: (err) => !(err instanceof OutOfTimeError) && options.isRetriable(err),
+          attempts: options.maxAttempts ?? 8,
+          baseDelayMs: 100,
+          maxDelayMs: 2000,
+          clock,
+          onRetry: (err, attempt) => options.onRetry?.(item, err, attempt + 1),
+        },
+      );
+      result.started.push(item);
+    } catch (err) {
+      result.failed.push({ item, error: (err as Error)?.message ?? String(err), attempts: requests });
     }
   }
 
   async function worker(): Promise<void> {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await attempt(item);
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await start(item);
   }
 
   await Promise.all(Array.from({ length: Math.min(options.concurrency, queue.length) }, worker));

@@ -1,4 +1,5 @@
 // Spaces requests so that no more than `perSecond` start in any second, however they are retried.
+import { systemClock, type Clock } from '../util/clock';
 
 export class Pacer {
   private next = 0;
@@ -6,14 +7,14 @@ export class Pacer {
 
   constructor(
     perSecond: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
   ) {
     this.intervalMs = 1000 / perSecond;
   }
 
   /** Reserves the next start slot and returns how long to wait for it. */
   reserve(): number {
-    const now = this.now();
+    const now = this.clock.now();
     const slot = Math.max(now, this.next);
     this.next = slot + this.intervalMs;
     return slot - now;

@@ -8,6 +8,7 @@ import { parseContext } from '../scf/context';
 import { scfInvoker, type Invoke } from '../scf/invoker';
 import { createCkafkaClient, createScfClient } from '../tencent/clients';
 import { isRetriableTencentError } from '../tencent/errors';
+import { systemClock, type Clock } from '../util/clock';
 import { discoverPartitions } from './discover';
 import { parseTickEvent } from './event';
 import { fanOut } from './fan-out';
@@ -19,6 +20,7 @@ export interface SchedulerDeps {
   invoke?: Invoke;
   logDestination?: LoggerOptions['destination'];
   onProgress?: (done: number, total: number) => void;
+  clock?: Clock;
 }
 
 export interface TickSummary {
@@ -44,7 +46,8 @@ export class ConsumersNotStartedError extends Error {
 const REPORT_MARGIN_MS = 1500;
 
 export async function runScheduler(event: unknown, context: unknown, deps: SchedulerDeps): Promise<TickSummary> {
-  const startedAt = Date.now();
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now();
   const ctx = parseContext(context, deps.env);
   const config = loadConfig(deps.env, 'scheduler');
   const tick = parseTickEvent(event);
@@ -74,6 +77,7 @@ export async function runScheduler(event: unknown, context: unknown, deps: Sched
       perSecond: config.scheduler.invokeRatePerSecond,
       concurrency: config.scheduler.invokeConcurrency,
       deadline: startedAt + ctx.timeLimitMs - REPORT_MARGIN_MS,
+      clock,
       onRetry: (p, err, attempt) => logger.debug({ topic: p.topic, partition: p.partition, attempt, err: (err as Error).message }, 'invoke retried'),
     });
     const summary: TickSummary = {
@@ -85,7 +89,7 @@ export async function runScheduler(event: unknown, context: unknown, deps: Sched
       totalLag: plan.totalLag,
       requests: result.requests,
       retried: result.throttledOrFailedRequests,
-      durationMs: Date.now() - startedAt,
+      durationMs: clock.now() - startedAt,
     };
     if (summary.failed.length > 0) {
       // The timer trigger shows a failed invocation in the SCF console; the log names every partition.
@@ -96,7 +100,7 @@ export async function runScheduler(event: unknown, context: unknown, deps: Sched
     return summary;
   } catch (err) {
     if (!(err instanceof ConsumersNotStartedError)) {
-      logger.error({ summary: true, status: 'failed', error: { name: (err as Error).name, message: (err as Error).message }, durationMs: Date.now() - startedAt }, 'scheduler tick failed');
+      logger.error({ summary: true, status: 'failed', error: { name: (err as Error).name, message: (err as Error).message }, durationMs: clock.now() - startedAt }, 'scheduler tick failed');
     }
     throw err;
   }

@@ -4,7 +4,7 @@
 import { gunzip as gunzipCallback } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { ObjectStore } from '../cos/store';
-import { BufferSink, createFormat, SKIPPED } from '../dump/format';
+import { BufferSink, FORMATS, SKIPPED } from '../dump/format';
 import type { Manifest } from '../dump/manifest';
 import type { FetchedPartition } from '../kafka/fetch-response';
 import { readPartition } from '../kafka/partition-reader';
@@ -38,12 +38,13 @@ export async function checkContent(store: ObjectStore, partition: number, manife
   const report: ContentReport = { objectsChecked: 0, recordsChecked: 0, bytesChecked: 0, mismatches: [] };
   for (const manifest of manifests) {
     if (manifest.key === null) continue;
-    const format = createFormat(manifest.format, partition);
+    const format = FORMATS[manifest.format].create(partition);
     const expected = new BufferSink();
+    const tally = { tombstones: 0, invalidUtf8: 0 };
     let records = 0;
     for await (const record of source(manifest.startOffset, manifest.nextOffset)) {
       if (format.measure(record) === SKIPPED) continue;
-      format.write(record, expected);
+      format.write(record, expected, tally);
       records++;
     }
     const stored = await store.getObject(manifest.key);

@@ -72,10 +72,10 @@ describe('exactly once', () => {
     });
     await consumer.exited;
     await new Promise((r) => setTimeout(r, 300));
-    expect((await cos.store.listMultipartUploads(`${topic}/`)).length).toBe(1);
+    expect((await cos.listMultipartUploads(`${topic}/`)).length).toBe(1);
 
     expect(await dumpWhenFree(env, 0)).toMatchObject({ status: 'dumped', toOffset: 8000 });
-    expect(await cos.store.listMultipartUploads(`${topic}/`)).toEqual([]);
+    expect(await cos.listMultipartUploads(`${topic}/`)).toEqual([]);
     expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
   }, 60_000);
 

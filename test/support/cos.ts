@@ -15,7 +15,14 @@ export interface TestCos {
   dir: string;
   client: ReturnType<typeof createCosClient>;
   store: CosObjectStore;
+  /** Multipart uploads in progress under a prefix (COS ListMultipartUploads through the SDK). */
+  listMultipartUploads(prefix: string): Promise<Array<{ key: string; uploadId: string }>>;
   stop(): Promise<void>;
+}
+
+async function listMultipartUploads(client: TestCos['client'], prefix: string): Promise<Array<{ key: string; uploadId: string }>> {
+  const result = await client.multipartList({ Bucket: TEST_BUCKET, Region: TEST_REGION, Prefix: prefix, Delimiter: '' });
+  return (result.Upload ?? []).map((u) => ({ key: u.Key, uploadId: u.UploadId }));
 }
 
 export async function startTestCos(extraCredentials: Array<{ secretId: string; secretKey: string; sessionToken?: string }> = []): Promise<TestCos> {
@@ -28,6 +35,7 @@ export async function startTestCos(extraCredentials: Array<{ secretId: string; s
     dir,
     client,
     store,
+    listMultipartUploads: (prefix) => listMultipartUploads(client, prefix),
     stop: async () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
@@ -63,6 +71,7 @@ export function useTestCos(): TestCos {
     get store() {
       return started().store;
     },
+    listMultipartUploads: (prefix) => started().listMultipartUploads(prefix),
     stop: () => started().stop(),
   };
 }

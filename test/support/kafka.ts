@@ -59,7 +59,9 @@ export interface TestRecord {
 
 export async function produce(topic: string, records: TestRecord[], options: { batchSize?: number; compression?: number } = {}): Promise<void> {
   // Idempotent: a retried send (the broker still settling) must not put duplicates in the log the tests compare with.
-  const producer = testKafka().producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  // Retried for longer than kafkajs's default: on a loaded machine a topic of many partitions reports its
+  // leaders in metadata some seconds before the broker accepts writes for all of them.
+  const producer = testKafka().producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 5000 } });
   await producer.connect();
   try {
     const batchSize = options.batchSize ?? 1000;

@@ -1,10 +1,10 @@
 // Shared set-up of the fault-matrix tests: a topic with records, a consumer configuration, and the end check.
 import { leaseFolder } from '../../src/dump/keys';
-import { leaseHolder } from '../../src/lease/lease';
 import type { TestCos } from './cos';
 import { consumerEnv, INSTANCE_ID, TOPIC_ID } from './dump';
 import { expectInvariant, type InvariantResult } from './invariant';
 import { createTopic, produce, uniqueTopic } from './kafka';
+import { leaseHolder } from './lease';
 
 export async function topicWithRecords(label: string, count: number, valueBytes = 500, partitions = 1): Promise<string> {
   const topic = uniqueTopic(label);
@@ -28,7 +28,7 @@ export function reliabilityEnv(cos: TestCos, topic: string, overrides: Record<st
 export async function leaseFree(cos: TestCos, topic: string, partition: number, ttlSeconds = 5): Promise<void> {
   const folder = leaseFolder(layoutOf(topic), partition);
   const deadline = Date.now() + (ttlSeconds + 10) * 1000;
-  while ((await leaseHolder({ store: cos.store, folder, ttlMs: ttlSeconds * 1000 })) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  while ((await leaseHolder(cos.store, folder, ttlSeconds * 1000)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
 }
 
 export function invariant(cos: TestCos, topic: string, partition: number, expectedEnd: number): Promise<InvariantResult> {

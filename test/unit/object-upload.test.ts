@@ -7,7 +7,7 @@ const MiB = 1024 * 1024;
 
 /** A store whose part uploads hang until the test lets them go, counting how many are in flight. */
 function slowStore() {
-  const store = new MemoryObjectStore('bucket-1250000000', true);
+  const store = new MemoryObjectStore({ bucket: 'bucket-1250000000' });
   const gates: Array<() => void> = [];
   const stats = { inFlight: 0, maxInFlight: 0 };
   const upload = store.uploadPart.bind(store);
@@ -24,20 +24,20 @@ function slowStore() {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ObjectUpload', () => {
-  it('keeps as many parts in flight as the limiter allows while the writer drains between parts', async () => {
+  it('keeps as many parts in flight as the limiter allows while the writer makes room before each write', async () => {
     const { store, gates, stats } = slowStore();
     const upload = new ObjectUpload({ store, key: 'k.txt', pool: new BufferPool(MiB, 4), limiter: new Limiter(2), put: {} });
     const parts = [0, 1, 2, 3, 4].map((i) => Buffer.alloc(MiB, 97 + i));
     let written = 0;
     const writer = (async () => {
       for (const part of parts) {
+        if (!upload.hasRoomFor(part.length)) await upload.makeRoomFor(part.length);
         upload.append(part);
         written++;
-        if (upload.needsDrain) await upload.drain();
       }
     })();
     for (let i = 0; i < 10; i++) await settle();
-    // Two parts hang in the store; the third, sealed, waits for a slot, so the writer waits too.
+    // Two parts hang in the store; the third, sealed, waits for a slot, so the fourth write waits too.
     expect(stats.inFlight).toBe(2);
     expect(written).toBe(3);
     let done = false;
@@ -77,7 +77,6 @@ describe('ObjectUpload part buffers', () => {
         if (!upload.hasRoomFor(record.length)) await upload.makeRoomFor(record.length);
         upload.append(record);
         maxHeld = Math.max(maxHeld, taken - given);
-        if (upload.needsDrain) await upload.drain();
       }
     })();
     let done = false;

@@ -4,9 +4,10 @@ import { gunzipSync } from 'node:zlib';
 import { MemoryObjectStore } from '../../src/cos/memory-store';
 import { leaseFolder, manifestKey, BOOKKEEPING_SEGMENT } from '../../src/dump/keys';
 import { decodeManifest } from '../../src/dump/manifest';
-import { PartitionDumper, type DumpSettings } from '../../src/dump/partition-dumper';
+import { dumpPartition, type DumpSettings } from '../../src/dump/partition-dumper';
 import { acquireLease } from '../../src/lease/lease';
 import { expectSameBytes } from '../support/bytes';
+import { ManualClock } from '../support/clock';
 import { FakeLog, type FakeRecord } from '../support/fake-log';
 
 const MiB = 1024 * 1024;
@@ -31,7 +32,7 @@ const settings: DumpSettings = {
 async function dump(log: FakeLog, store: MemoryObjectStore, overrides: Partial<DumpSettings> = {}, now = NOW, readDeadline = Infinity) {
   const taken = await acquireLease({ store, folder: leaseFolder(layout, log.partition), holder: { requestId: 'test', functionName: 'consumer', startedAt: '' } });
   if (!taken.acquired) throw new Error('lease held');
-  const summary = await new PartitionDumper({ log, store, layout, lease: taken.lease, settings: { ...settings, ...overrides }, readDeadline, writer: 'test', now: () => now }).run();
+  const summary = await dumpPartition({ log, store, layout, lease: taken.lease, settings: { ...settings, ...overrides }, readDeadline, writer: 'test', clock: new ManualClock(now) });
   await taken.lease.release();
   return summary;
 }
@@ -69,7 +70,7 @@ async function fill(log: FakeLog, count: number, size: number, stepMs = 1000, ba
   return values;
 }
 
-describe('PartitionDumper', () => {
+describe('dumpPartition', () => {
   it('writes every value as a line, in offset order, and commits the end', async () => {
     const log = new FakeLog();
     const store = new MemoryObjectStore();

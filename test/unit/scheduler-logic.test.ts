@@ -45,7 +45,7 @@ describe('parseTickEvent', () => {
 describe('Pacer', () => {
   it('spaces starts by the interval, never bunching them', () => {
     let now = 1000;
-    const pacer = new Pacer(10, () => now);
+    const pacer = new Pacer(10, { now: () => now });
     expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 100, 200]);
     now = 1500; // idle time does not bank slots for a burst
     expect([pacer.reserve(), pacer.reserve()]).toEqual([0, 100]);

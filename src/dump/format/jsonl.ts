@@ -4,7 +4,7 @@
 // allocate three times the data and cost more memory than a 128 MB function has to spare.
 import { isUtf8 } from 'node:buffer';
 import type { KafkaRecord } from '../../kafka/record-batch';
-import type { ByteSink, FormatCounts, RecordFormat } from './format';
+import type { ByteSink, FormatTally, RecordFormat } from './format';
 import { integerLength, jsonStringLength, writeInteger, writeJsonString } from './json-bytes';
 
 const ascii = (text: string) => Buffer.from(text, 'latin1');
@@ -57,8 +57,6 @@ function headersJson(record: KafkaRecord): { json: Buffer; base64: number } {
 }
 
 export class JsonlFormat implements RecordFormat {
-  readonly name = 'jsonl' as const;
-  readonly counts: FormatCounts = { tombstones: 0, invalidUtf8: 0 };
   private readonly key = new Field();
   private readonly value = new Field();
   private headers: { json: Buffer; base64: number } = { json: NO_HEADERS, base64: 0 };
@@ -81,11 +79,11 @@ export class JsonlFormat implements RecordFormat {
     return length;
   }
 
-  write(record: KafkaRecord, sink: ByteSink): void {
+  write(record: KafkaRecord, sink: ByteSink, tally: FormatTally): void {
     if (this.measuredOffset !== record.offset) this.measure(record);
     this.measuredOffset = -1;
-    if (record.value === null) this.counts.tombstones++;
-    this.counts.invalidUtf8 += (this.key.base64 ? 1 : 0) + (this.value.base64 ? 1 : 0) + this.headers.base64;
+    if (record.value === null) tally.tombstones++;
+    tally.invalidUtf8 += (this.key.base64 ? 1 : 0) + (this.value.base64 ? 1 : 0) + this.headers.base64;
     sink.append(this.open);
     writeInteger(record.offset, sink);
     sink.append(TIMESTAMP);

@@ -1,0 +1,26 @@
+// Every object compression, by the name COMPRESSION takes: the key suffix, the memory it needs and the
+// body that writes it.
+import type { BufferPool, ObjectUpload } from '../cos/object-upload';
+import { GZIP_MEMBER_BYTES, GzipBody, PlainBody, type ObjectBody } from './object-body';
+
+export interface CompressionSpec {
+  /** One line for the configuration reference. */
+  description: string;
+  suffix: string;
+  /** Memory beyond the upload buffers, in MiB (measured by `npm run bench`). */
+  memoryMiB: number;
+  /** `pool(size)` gives the consumer's pool of buffers of that size, made when a compression first asks. */
+  body(upload: ObjectUpload, pool: (bufferBytes: number) => BufferPool): ObjectBody;
+}
+
+const DECLARED = {
+  none: { description: 'stored as written', suffix: '', memoryMiB: 0, body: (upload) => new PlainBody(upload) },
+  // gzip members being compressed, and compressed output that waits for V8 to collect it.
+  gzip: { description: 'gzip members of 1 MiB (any gzip reader reads them as one file)', suffix: '.gz', memoryMiB: 30, body: (upload, pool) => new GzipBody(upload, pool(GZIP_MEMBER_BYTES)) },
+} satisfies Record<string, CompressionSpec>;
+
+export type CompressionName = keyof typeof DECLARED;
+
+export const COMPRESSIONS: Record<CompressionName, CompressionSpec> = DECLARED;
+
+export const COMPRESSION_NAMES = Object.keys(COMPRESSIONS) as [CompressionName, ...CompressionName[]];

@@ -1,0 +1,64 @@
+// Makes the data objects of one partition: the key from the layout, an upload that streams parts to COS,
+// and the body the configured compression writes through. Part buffers and upload slots are shared by
+// every object of the invocation, so memory stays the same however many objects it writes.
+import { BufferPool, ObjectUpload } from '../cos/object-upload';
+import type { ObjectStore } from '../cos/store';
+import { Limiter } from '../util/limiter';
+import { COMPRESSIONS, type CompressionName } from './compression';
+import { FORMATS, type FormatName } from './format';
+import { dataObjectKey, type Layout } from './keys';
+import type { Manifest } from './manifest';
+import type { OffsetRange } from './offset-range';
+import type { OpenObject } from './open-object';
+
+export interface ObjectFactoryOptions {
+  store: ObjectStore;
+  layout: Layout;
+  topic: string;
+  partition: number;
+  format: FormatName;
+  compression: CompressionName;
+  storageClass: string;
+  partSizeBytes: number;
+  uploadConcurrency: number;
+  /** Told each multipart upload before its first part goes up, so a successor can abort it after a crash. */
+  trackUpload: (key: string, uploadId: string) => Promise<void>;
+}
+
+export class ObjectFactory {
+  private readonly limiter: Limiter;
+  private readonly partPool: BufferPool;
+  private readonly pools = new Map<number, BufferPool>();
+
+  constructor(private readonly options: ObjectFactoryOptions) {
+    this.limiter = new Limiter(options.uploadConcurrency);
+    this.partPool = new BufferPool(options.partSizeBytes, options.uploadConcurrency + 2);
+  }
+
+  /** Opens the object that starts the range; a plan fixes its key (and so its window) in advance. */
+  open(windowStartMs: number, range: OffsetRange, plan?: Manifest): OpenObject {
+    const { store, layout, topic, partition, format, compression } = this.options;
+    const key = plan?.key ?? dataObjectKey(layout, windowStartMs, partition, range.startOffset, FORMATS[format].extension + COMPRESSIONS[compression].suffix);
+    const upload = new ObjectUpload({
+      store,
+      key,
+      pool: this.partPool,
+      limiter: this.limiter,
+      put: {
+        forbidOverwrite: true,
+        storageClass: this.options.storageClass,
+        contentType: FORMATS[format].contentType,
+        metadata: { topic, partition: String(partition), 'start-offset': String(range.startOffset), format, compression },
+      },
+      onMultipartStarted: (uploadId) => this.options.trackUpload(key, uploadId),
+    });
+    const body = COMPRESSIONS[compression].body(upload, (bytes) => this.pool(bytes));
+    return { key, windowStartMs: plan?.windowStartMs ?? windowStartMs, body, range, plan };
+  }
+
+  private pool(bufferBytes: number): BufferPool {
+    let pool = this.pools.get(bufferBytes);
+    if (!pool) this.pools.set(bufferBytes, (pool = new BufferPool(bufferBytes, 4)));
+    return pool;
+  }
+}
