@@ -2,14 +2,12 @@
 // manifest (create-if-absent), then the data object (create-if-absent), then the group commit. Before each
 // step the lease must still be ours; a manifest already stored must describe the same plan, or another
 // consumer wrote this range first and this one stops without writing.
-import { ObjectExistsError, type ObjectStore } from '../cos/store';
+import { ObjectExistsError } from '../cos/store';
 import type { Clock } from '../util/clock';
-import type { CompressionName } from './compression';
-import type { FormatName } from './format';
-import { manifestKey, type Layout } from './keys';
+import { manifestKey } from './keys';
 import { decodeManifest, encodeManifest, NO_RECORDS, samePlan, type Manifest } from './manifest';
 import type { OffsetRange } from './offset-range';
-import type { OpenObject } from './open-object';
+import type { OpenObject, PartitionTarget } from './open-object';
 import { encodeCommitMetadata } from './partition-log';
 
 export class PlanConflictError extends Error {
@@ -25,13 +23,7 @@ export interface LeaseGuard {
   trackUploads(uploads: Array<{ key: string; uploadId: string }>): Promise<void>;
 }
 
-export interface CommitterOptions {
-  store: ObjectStore;
-  layout: Layout;
-  topic: string;
-  partition: number;
-  format: FormatName;
-  compression: CompressionName;
+export interface CommitterOptions extends PartitionTarget {
   commit: (offset: number, metadata: string) => Promise<void>;
   lease: LeaseGuard;
   /** Identifies this invocation in manifests. */

@@ -2,22 +2,15 @@
 // and the body the configured compression writes through. Part buffers and upload slots are shared by
 // every object of the invocation, so memory stays the same however many objects it writes.
 import { BufferPool, ObjectUpload } from '../cos/object-upload';
-import type { ObjectStore } from '../cos/store';
 import { Limiter } from '../util/limiter';
-import { COMPRESSIONS, type CompressionName } from './compression';
-import { FORMATS, type FormatName } from './format';
-import { dataObjectKey, type Layout } from './keys';
+import { COMPRESSIONS } from './compression';
+import { FORMATS } from './format';
+import { dataObjectKey } from './keys';
 import type { Manifest } from './manifest';
 import type { OffsetRange } from './offset-range';
-import type { OpenObject } from './open-object';
+import type { OpenObject, PartitionTarget } from './open-object';
 
-export interface ObjectFactoryOptions {
-  store: ObjectStore;
-  layout: Layout;
-  topic: string;
-  partition: number;
-  format: FormatName;
-  compression: CompressionName;
+export interface ObjectFactoryOptions extends PartitionTarget {
   storageClass: string;
   partSizeBytes: number;
   uploadConcurrency: number;

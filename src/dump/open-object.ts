@@ -1,4 +1,8 @@
 // One data object being written: where it goes, its body, and the range of offsets it covers.
+import type { ObjectStore } from '../cos/store';
+import type { CompressionName } from './compression';
+import type { FormatName } from './format';
+import type { Layout } from './keys';
 import type { Manifest } from './manifest';
 import type { ObjectBody } from './object-body';
 import type { OffsetRange } from './offset-range';
@@ -11,4 +15,14 @@ export interface OpenObject {
   readonly range: OffsetRange;
   /** Set when re-writing an object whose manifest a crashed invocation left: it must end exactly there. */
   readonly plan?: Manifest;
+}
+
+/** Where a partition's objects go and how their bytes are written: what making and storing them share. */
+export interface PartitionTarget {
+  store: ObjectStore;
+  layout: Layout;
+  topic: string;
+  partition: number;
+  format: FormatName;
+  compression: CompressionName;
 }

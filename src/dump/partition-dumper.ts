@@ -13,6 +13,7 @@ import { startMarkerKey, type Layout } from './keys';
 import type { Manifest } from './manifest';
 import { ObjectCommitter, type LeaseGuard } from './object-committer';
 import { ObjectFactory } from './object-factory';
+import type { PartitionTarget } from './open-object';
 import type { PartitionLog } from './partition-log';
 import { PartitionWriter, type StopReason } from './partition-writer';
 import { DataLossError, decideStart } from './start-position';
@@ -97,13 +98,9 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
   const clock = options.clock ?? systemClock;
   const event = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => options.onEvent?.(level, message, fields);
   const committed: Manifest[] = [];
+  const target: PartitionTarget = { store, layout, topic: log.topic, partition: log.partition, format: settings.format, compression: settings.compression };
   const committer = new ObjectCommitter({
-    store,
-    layout,
-    topic: log.topic,
-    partition: log.partition,
-    format: settings.format,
-    compression: settings.compression,
+    ...target,
     commit: (offset, metadata) => log.commit(offset, metadata),
     lease,
     writer: options.writer,
@@ -111,12 +108,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
     onCommitted: (manifest) => committed.push(manifest),
   });
   const factory = new ObjectFactory({
-    store,
-    layout,
-    topic: log.topic,
-    partition: log.partition,
-    format: settings.format,
-    compression: settings.compression,
+    ...target,
     storageClass: settings.storageClass,
     partSizeBytes: settings.partSizeBytes,
     uploadConcurrency: settings.uploadConcurrency,
@@ -139,12 +131,12 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
   if (start.fresh || chain.offset !== start.offset) await committer.commit(chain.offset, chain.floorWindow);
 
   const writer = newWriter(chain.offset, chain.floorWindow, chain.plan);
-  const target = Math.max(start.logEnd, writer.planEnd ?? 0);
+  const readTo = Math.max(start.logEnd, writer.planEnd ?? 0);
   try {
     for (;;) {
       try {
-        await readInto(writer, log, settings.fetchMaxBytes, () => clock.now() <= options.readDeadline, target);
-        if (!writer.stopReason && writer.position < target) writer.stopReason = clock.now() > options.readDeadline ? 'deadline' : 'no-progress';
+        await readInto(writer, log, settings.fetchMaxBytes, () => clock.now() <= options.readDeadline, readTo);
+        if (!writer.stopReason && writer.position < readTo) writer.stopReason = clock.now() > options.readDeadline ? 'deadline' : 'no-progress';
         break;
       } catch (err) {
         if (!(err instanceof OffsetOutOfRangeError)) throw err;
