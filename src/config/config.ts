@@ -1,6 +1,7 @@
 // The typed configuration both functions run on, and how it is read from the environment.
 import type { CompressionName } from '../dump/compression';
 import type { FormatName } from '../dump/format/registry';
+import type { KeyLayout } from '../dump/keys';
 import { VARIABLES, ROLE_VARIABLES, type FunctionRole, type Variable, type VariableValues } from './variables';
 
 export type StartPosition = 'earliest' | 'latest' | number;
@@ -42,6 +43,8 @@ export interface Config {
     windowMinutes: number;
     windowGraceSeconds: number;
     flushOpenWindow: boolean;
+    timestampToleranceMs: number;
+    keyLayout: KeyLayout;
     leaseTtlMs: number;
   };
   scheduler: {
@@ -72,7 +75,7 @@ type Env = Record<string, string | undefined>;
 type Values = VariableValues;
 
 const PARTS_PER_UPLOAD_MAX = 10_000;
-const OWN_PREFIXES = /^(KAFKA|CKAFKA|COS|TC|FUNCTION|WINDOW|INVOKE|UPLOAD|FETCH|PART|MAX|START|FLUSH|ON)_/;
+const OWN_PREFIXES = /^(KAFKA|CKAFKA|COS|TC|FUNCTION|WINDOW|INVOKE|UPLOAD|FETCH|PART|MAX|START|FLUSH|ON|TIMESTAMP|KEY|LEASE|LOG|FORMAT|COMPRESSION)_/;
 
 /** An empty value counts as unset: deployment files and the SCF console leave optional variables empty. */
 function present(value: string | undefined): string | undefined {
@@ -212,6 +215,8 @@ export function loadConfig(env: Env, role: FunctionRole | 'tool'): Config {
       windowMinutes: v.WINDOW_MINUTES,
       windowGraceSeconds: v.WINDOW_GRACE_SECONDS,
       flushOpenWindow: v.FLUSH_OPEN_WINDOW,
+      timestampToleranceMs: v.TIMESTAMP_TOLERANCE_MINUTES * 60_000,
+      keyLayout: v.KEY_LAYOUT,
       leaseTtlMs: v.LEASE_TTL_SECONDS * 1000,
     },
     scheduler: {

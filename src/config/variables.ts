@@ -165,12 +165,24 @@ const DECLARED = [
   },
   { name: 'INVOKE_RATE_PER_SECOND', schema: withDefault(integer(1, 1000), '50'), description: "Scheduler's pace of consumer invocations (SCF allows about 100 Invoke requests/s per account).", default: '50' },
   { name: 'INVOKE_CONCURRENCY', schema: withDefault(integer(1, 200), '16'), description: 'Invoke requests the scheduler keeps in flight at once.', default: '16' },
-  { name: 'WINDOW_MINUTES', schema: withDefault(integer(5, 60), '5'), description: 'Time window of the key layout and the timer period, 5 to 60.', default: '5' },
+  {
+    name: 'WINDOW_MINUTES',
+    schema: withDefault(integer(5, 60).refine((minutes) => 60 % minutes === 0, 'must divide an hour (5, 6, 10, 12, 15, 20, 30 or 60), so that windows line up with hours and days'), '5'),
+    description: 'Time window of the key layout and the timer period: 5, 6, 10, 12, 15, 20, 30 or 60 (a divisor of an hour, so windows never cross an hour or a day).',
+    default: '5',
+  },
   {
     name: 'WINDOW_GRACE_SECONDS',
     schema: withDefault(integer(0, 600), '30'),
     description: 'How long after its end a window stays open for late records before its last object is written.',
     default: '30',
+  },
+  {
+    name: 'TIMESTAMP_TOLERANCE_MINUTES',
+    schema: withDefault(integer(1, 7 * 24 * 60), '60'),
+    description:
+      "How far a record's timestamp may run ahead of the function's clock, or behind the window being written, and still file the record by its own time. A record beyond it (a producer with a wrong clock) is dumped all the same, filed under the window it is dumped in, counted (`unusableTimestamps`) and named in a warning.",
+    default: '60',
   },
   {
     name: 'FLUSH_OPEN_WINDOW',
@@ -207,6 +219,12 @@ const DECLARED = [
     schema: withDefault(z.enum(['fail', 'earliest'], 'must be fail or earliest'), 'fail'),
     description: 'When retention deleted records before they were dumped: `fail` the invocation (default), or log the lost range and go on from the earliest offset.',
     default: 'fail',
+  },
+  {
+    name: 'KEY_LAYOUT',
+    schema: withDefault(z.enum(['original', 'hive'], 'must be original or hive'), 'original'),
+    description: 'Data object folders: `original`, `{instance}/{topic}/{YYYY-MM-DD}/`; `hive`, `{instance}/{topic}/dt={YYYY-MM-DD}/hour={HH}/` (partition folders that Hive, Spark, DLC and DuckDB read as columns).',
+    default: 'original',
   },
   { name: 'FORMAT', schema: withDefault(z.enum(FORMAT_NAMES, `must be ${oneOf(FORMAT_NAMES)}`), 'lines'), description: `Data object format: ${choices(FORMATS)}.`, default: 'lines' },
   { name: 'COMPRESSION', schema: withDefault(z.enum(COMPRESSION_NAMES, `must be ${oneOf(COMPRESSION_NAMES)}`), 'none'), description: `Object compression: ${choices(COMPRESSIONS)}.`, default: 'none' },

@@ -4,10 +4,11 @@ import { loadConfig, type Config } from '../config/config';
 import { createCosClient } from '../cos/client';
 import { CosObjectStore } from '../cos/cos-store';
 import type { ObjectStore } from '../cos/store';
+import { parseChainHead } from '../dump/chain';
 import { leaseFolder, type Layout } from '../dump/keys';
 import { kafkaPartitionLog } from '../dump/partition-log';
 import { dumpPartition, type DumpSettings, type DumpSummary } from '../dump/partition-dumper';
-import { connectForInvocation } from '../kafka/client';
+import { connectForInvocation, type KafkaClient } from '../kafka/client';
 import { acquireLease, type Lease, type LeaseRecord } from '../lease/lease';
 import { createLogger, type Logger, type LoggerOptions } from '../log';
 import { parseContext, type InvocationContext } from '../scf/context';
@@ -80,6 +81,7 @@ function dumpSettings({ config, ev }: Invocation): DumpSettings {
     windowMinutes: config.dump.windowMinutes,
     windowGraceSeconds: config.dump.windowGraceSeconds,
     flushOpenWindow: config.dump.flushOpenWindow,
+    timestampToleranceMs: config.dump.timestampToleranceMs,
     maxObjectBytes: config.cos.maxObjectBytes,
     partSizeBytes: config.cos.partSizeBytes,
     uploadConcurrency: config.cos.uploadConcurrency,
@@ -90,24 +92,26 @@ function dumpSettings({ config, ev }: Invocation): DumpSettings {
   };
 }
 
-async function dumpWithKafka(invocation: Invocation, store: ObjectStore, layout: Layout, lease: Lease): Promise<DumpSummary> {
-  const { config, ev, ctx, groupId, logger, clock, startedAt } = invocation;
-  const kafka = await connectForInvocation(config.kafka, ctx.functionName, Math.min(60_000, ctx.timeLimitMs / 4), logger);
-  try {
-    return await dumpPartition({
-      log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId),
-      store,
-      layout,
-      lease,
-      writer: ctx.requestId,
-      clock,
-      readDeadline: startedAt + ctx.timeLimitMs - reserveMs(ctx.timeLimitMs),
-      settings: dumpSettings(invocation),
-      onEvent: (level, message, fields) => logger[level](fields, message),
-    });
-  } finally {
-    await kafka.close().catch(() => {});
-  }
+async function dump(invocation: Invocation, kafka: KafkaClient, store: ObjectStore, layout: Layout, lease: Lease, head: unknown): Promise<DumpSummary> {
+  const { ev, ctx, groupId, logger, clock, startedAt } = invocation;
+  return dumpPartition({
+    log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId),
+    store,
+    layout,
+    lease,
+    head: parseChainHead(head),
+    writer: ctx.requestId,
+    clock,
+    readDeadline: startedAt + ctx.timeLimitMs - reserveMs(ctx.timeLimitMs),
+    settings: dumpSettings(invocation),
+    onEvent: (level, message, fields) => logger[level](fields, message),
+  });
+}
+
+/** The partition must exist before anything is written for it: a wrong event or topic leaves no trace in COS. */
+async function assertPartitionExists(kafka: KafkaClient, ev: ConsumerEvent): Promise<void> {
+  const partitions = (await kafka.partitions([ev.topic])).get(ev.topic) ?? [];
+  if (!partitions.includes(ev.partition)) throw new Error(`partition ${ev.partition} does not exist in topic ${ev.topic} (it has ${partitions.length} partitions)`);
 }
 
 function warnIfMemoryShort(config: Config, ctx: InvocationContext, logger: Logger): void {
@@ -138,29 +142,36 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
   let summary: DumpSummary | undefined;
   try {
     const store = storeFor(config, deps, logger);
-    const layout: Layout = { prefix: config.cos.prefix, instanceId: config.ckafka.instanceId, topicId: await topicIdFor(config, ev) };
-    const taken = await acquireLease({
-      store,
-      folder: leaseFolder(layout, ev.partition),
-      holder: { requestId: ctx.requestId, functionName: ctx.functionName, startedAt: new Date(startedAt).toISOString() },
-      ttlMs: deps.leaseTtlMs ?? config.dump.leaseTtlMs,
-      clock,
-      onRenewError: (err) => logger.warn({ err: (err as Error).message }, 'lease renewal failed'),
-    });
-    if (!taken.acquired) {
-      // The holder does the work; a duplicate or overlapping invocation is not an error.
-      logger.info({ summary: true, status: 'held', holder: taken.holder.holder, heldForMs: taken.ageMs, durationMs: clock.now() - startedAt }, 'partition is held by a live consumer; nothing to do');
-      return { status: 'held', topic: ev.topic, partition: ev.partition, holder: taken.holder.holder, heldForMs: taken.ageMs };
-    }
-    const lease = taken.lease;
+    const layout: Layout = { prefix: config.cos.prefix, instanceId: config.ckafka.instanceId, topicId: await topicIdFor(config, ev), keys: config.dump.keyLayout };
+    // Kafka first: an unreachable broker or a missing topic fails the invocation before anything is written.
+    const kafka = await connectForInvocation(config.kafka, ctx.functionName, Math.min(60_000, ctx.timeLimitMs / 4), logger);
     try {
-      await abortLeftovers(store, taken.previous, logger);
-      summary = await dumpWithKafka({ config, ev, ctx, groupId, logger, clock, startedAt }, store, layout, lease);
-      await lease.release();
-    } catch (err) {
-      // A failed invocation is still alive: it hands the partition on at once rather than after the TTL.
-      await lease.release().catch(() => lease.stop());
-      throw err;
+      await assertPartitionExists(kafka, ev);
+      const taken = await acquireLease({
+        store,
+        folder: leaseFolder(layout, ev.partition),
+        holder: { requestId: ctx.requestId, functionName: ctx.functionName, startedAt: new Date(startedAt).toISOString() },
+        ttlMs: deps.leaseTtlMs ?? config.dump.leaseTtlMs,
+        clock,
+        onRenewError: (err) => logger.warn({ err: (err as Error).message }, 'lease renewal failed'),
+      });
+      if (!taken.acquired) {
+        // The holder does the work; a duplicate or overlapping invocation is not an error.
+        logger.info({ summary: true, status: 'held', holder: taken.holder.holder, heldForMs: taken.ageMs, durationMs: clock.now() - startedAt }, 'partition is held by a live consumer; nothing to do');
+        return { status: 'held', topic: ev.topic, partition: ev.partition, holder: taken.holder.holder, heldForMs: taken.ageMs };
+      }
+      const lease = taken.lease;
+      try {
+        await abortLeftovers(store, taken.previous, logger);
+        summary = await dump({ config, ev, ctx, groupId, logger, clock, startedAt }, kafka, store, layout, lease, taken.previous?.state);
+        await lease.release();
+      } catch (err) {
+        // A failed invocation is still alive: it hands the partition on at once rather than after the TTL.
+        await lease.release().catch(() => lease.stop());
+        throw err;
+      }
+    } finally {
+      await kafka.close().catch(() => {});
     }
     const { objects, ...counts } = summary;
     logger.info(

@@ -72,3 +72,19 @@ export async function* listAll(store: ObjectStore, prefix: string, startAfter?: 
     marker = page.nextMarker;
   }
 }
+
+/**
+ * Creates a small object unless the key exists; either way returns what the key holds now. Of contenders
+ * writing one key, all end up reading the same winner: COS's create-if-absent is the only agreement it offers.
+ */
+export async function createOrRead(store: ObjectStore, key: string, body: Buffer): Promise<{ created: boolean; body: Buffer }> {
+  try {
+    await store.putObject(key, body, { forbidOverwrite: true, contentType: 'application/json' });
+    return { created: true, body };
+  } catch (err) {
+    if (!(err instanceof ObjectExistsError)) throw err;
+    const winner = await store.getObject(key);
+    if (!winner) throw err;
+    return { created: false, body: winner.body };
+  }
+}

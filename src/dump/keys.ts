@@ -1,5 +1,7 @@
 // Object keys: where data, manifests and leases live. Pure string work, validated so that no input can
 // produce a key that escapes the prefix or that a reader would misplace.
+import { COMPRESSIONS, type CompressionName } from './compression';
+import { FORMATS, type FormatName } from './format/registry';
 import { utcDate } from './window';
 
 /** Offsets are zero-padded so that key order is offset order within a window. */
@@ -38,10 +40,25 @@ export function padOffset(offset: number): string {
   return String(offset).padStart(OFFSET_DIGITS, '0');
 }
 
+/** How data object keys are laid out: `original` date folders, or `hive` `dt=`/`hour=` partition folders. */
+export type KeyLayout = 'original' | 'hive';
+
 export interface Layout {
   prefix: string;
   instanceId: string;
   topicId: string;
+  /** Default `original`. */
+  keys?: KeyLayout;
+}
+
+/**
+ * A partition's chain of objects. A topic deleted and re-created under the same name starts its offsets
+ * again: its objects form a new chain, generation 1, 2, ... beside the old one, never mixed with it.
+ */
+export interface ChainRef {
+  layout: Layout;
+  partition: number;
+  generation: number;
 }
 
 function segment(value: string, what: string): string {
@@ -51,26 +68,42 @@ function segment(value: string, what: string): string {
   return value;
 }
 
-export function extensionFor(format: 'lines' | 'jsonl', compression: 'none' | 'gzip'): string {
-  return `${format === 'lines' ? '.txt' : '.jsonl'}${compression === 'gzip' ? '.gz' : ''}`;
+export function extensionFor(format: FormatName, compression: CompressionName): string {
+  return FORMATS[format].extension + COMPRESSIONS[compression].suffix;
 }
 
-/** `{prefix}{instanceId}/{topicId}/{YYYY-MM-DD}/{windowStartMs}_{partition}_{startOffset}{ext}` */
-export function dataObjectKey(layout: Layout, windowStartMs: number, partition: number, startOffset: number, extension: string): string {
-  const base = `${normalizePrefix(layout.prefix)}${segment(layout.instanceId, 'instance id')}/${segment(layout.topicId, 'topic id')}`;
-  return validateKey(`${base}/${utcDate(windowStartMs)}/${windowStartMs}_${partition}_${padOffset(startOffset)}${extension}`);
+/** The topic's data folder: what a query engine's table LOCATION names. */
+export function dataFolder(layout: Layout): string {
+  return `${normalizePrefix(layout.prefix)}${segment(layout.instanceId, 'instance id')}/${segment(layout.topicId, 'topic id')}/`;
 }
 
-const DATA_KEY = /^(.*?)([^/]+)\/([^/]+)\/(\d{4}-\d{2}-\d{2})\/(\d+)_(\d+)_(\d+)(\.[a-z.]+)$/;
+/** The folders of a window: `{YYYY-MM-DD}/`, or `dt={YYYY-MM-DD}/hour={HH}/` (UTC) in the hive layout. */
+function windowFolder(layout: Layout, windowStartMs: number): string {
+  const date = utcDate(windowStartMs);
+  return layout.keys === 'hive' ? `dt=${date}/hour=${String(new Date(windowStartMs).getUTCHours()).padStart(2, '0')}/` : `${date}/`;
+}
+
+/**
+ * `{prefix}{instanceId}/{topicId}/{YYYY-MM-DD}/{windowStartMs}_{partition}_{startOffset}{ext}` (or the
+ * hive folders); a chain after the first (a re-created topic) adds `_g{generation}` after the offset.
+ */
+export function dataObjectKey(layout: Layout, windowStartMs: number, partition: number, startOffset: number, extension: string, generation = 0): string {
+  const chain = generation > 0 ? `_g${generation}` : '';
+  return validateKey(`${dataFolder(layout)}${windowFolder(layout, windowStartMs)}${windowStartMs}_${partition}_${padOffset(startOffset)}${chain}${extension}`);
+}
+
+const DATA_KEY = /^(.*?)([^/]+)\/([^/]+)\/(?:(\d{4}-\d{2}-\d{2})|dt=(\d{4}-\d{2}-\d{2})\/hour=\d{2})\/(\d+)_(\d+)_(\d+)(?:_g(\d+))?(\.[a-z.]+)$/;
 
 export interface DataKeyParts {
   prefix: string;
   instanceId: string;
   topicId: string;
   date: string;
+  keys: KeyLayout;
   windowStartMs: number;
   partition: number;
   startOffset: number;
+  generation: number;
   extension: string;
 }
 
@@ -81,11 +114,13 @@ export function parseDataObjectKey(key: string): DataKeyParts | undefined {
     prefix: m[1]!,
     instanceId: m[2]!,
     topicId: m[3]!,
-    date: m[4]!,
-    windowStartMs: Number(m[5]),
-    partition: Number(m[6]),
-    startOffset: Number(m[7]),
-    extension: m[8]!,
+    date: (m[4] ?? m[5])!,
+    keys: m[4] ? 'original' : 'hive',
+    windowStartMs: Number(m[6]),
+    partition: Number(m[7]),
+    startOffset: Number(m[8]),
+    generation: m[9] ? Number(m[9]) : 0,
+    extension: m[10]!,
   };
 }
 
@@ -93,21 +128,55 @@ function bookkeeping(layout: Layout, kind: string, partition: number): string {
   return `${normalizePrefix(layout.prefix)}${BOOKKEEPING_SEGMENT}/${kind}/${segment(layout.instanceId, 'instance id')}/${segment(layout.topicId, 'topic id')}/${partition}/`;
 }
 
-/** Folder of a partition's manifests; one per data object, named by its start offset. */
-export function manifestFolder(layout: Layout, partition: number): string {
-  return bookkeeping(layout, 'manifests', partition);
+/** A chain's own folder under a partition's bookkeeping folder: none for the first chain, `g{N}/` after. */
+function chainFolder(chain: ChainRef, kind: string): string {
+  return `${bookkeeping(chain.layout, kind, chain.partition)}${chain.generation > 0 ? `g${chain.generation}/` : ''}`;
 }
 
-export function manifestKey(layout: Layout, partition: number, startOffset: number): string {
-  return validateKey(`${manifestFolder(layout, partition)}${padOffset(startOffset)}.json`);
+/** Folder of a chain's manifests; one per data object, named by its start offset. */
+export function manifestFolder(chain: ChainRef): string {
+  return chainFolder(chain, 'manifests');
 }
 
-/** Folder of a partition's lease epochs. */
+export function manifestKey(chain: ChainRef, startOffset: number): string {
+  return validateKey(`${manifestFolder(chain)}${padOffset(startOffset)}.json`);
+}
+
+/** Beside a plan that can never be finished (its records were deleted before it was): where the chain goes on. */
+export function abandonedPlanKey(chain: ChainRef, startOffset: number): string {
+  return validateKey(`${manifestFolder(chain)}${padOffset(startOffset)}.abandoned.json`);
+}
+
+/** Where the manifests of every chain of a topic live: `{partition}/` or `{partition}/g{N}/` below. */
+export function manifestRoot(layout: Layout): string {
+  return `${normalizePrefix(layout.prefix)}${BOOKKEEPING_SEGMENT}/manifests/${segment(layout.instanceId, 'instance id')}/${segment(layout.topicId, 'topic id')}/`;
+}
+
+const MANIFEST_PATH = /^(\d+)\/(?:g(\d+)\/)?(\d{20})(\.abandoned)?\.json$/;
+
+/** The partition, generation and start offset of a key below manifestRoot(), and whether it abandons a plan. */
+export function parseManifestPath(path: string): { partition: number; generation: number; startOffset: number; abandoned: boolean } | undefined {
+  const m = MANIFEST_PATH.exec(path);
+  return m ? { partition: Number(m[1]), generation: m[2] ? Number(m[2]) : 0, startOffset: Number(m[3]), abandoned: m[4] !== undefined } : undefined;
+}
+
+/** Folder of a partition's lease epochs (one lease for all its chains). */
 export function leaseFolder(layout: Layout, partition: number): string {
   return bookkeeping(layout, 'leases', partition);
 }
 
-/** Where the first invocation records the start position every later one must agree on. */
-export function startMarkerKey(layout: Layout, partition: number): string {
-  return validateKey(`${bookkeeping(layout, 'start', partition)}start.json`);
+/** Folder of a partition's start markers: `start.json` for the first chain, `g{N}/start.json` after. */
+export function startFolder(layout: Layout, partition: number): string {
+  return bookkeeping(layout, 'start', partition);
+}
+
+/** Where a chain's first invocation records the start position every later one must agree on. */
+export function startMarkerKey(chain: ChainRef): string {
+  return validateKey(`${chainFolder(chain, 'start')}start.json`);
+}
+
+/** The generation of a key below startFolder(), when it is a start marker. */
+export function parseStartMarkerPath(path: string): number | undefined {
+  const m = /^(?:g(\d+)\/)?start\.json$/.exec(path);
+  return m ? (m[1] ? Number(m[1]) : 0) : undefined;
 }

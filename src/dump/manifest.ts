@@ -21,6 +21,8 @@ export const ManifestSchema = z.object({
   records: z.number().int().nonnegative(),
   firstRecordOffset: z.number().int().nullable(),
   lastRecordOffset: z.number().int().nullable(),
+  /** The record at lastRecordOffset as Kafka gave it (-1 for none): recognises the log the chain was read from. */
+  lastRecordTimestamp: z.number().int().nullable().default(null),
   tombstones: z.number().int().nonnegative(),
   invalidUtf8: z.number().int().nonnegative(),
   /** Offsets in the range that carried no record to write: transaction markers, aborted or compacted records. */
@@ -49,6 +51,7 @@ export const NO_RECORDS = {
   records: 0,
   firstRecordOffset: null,
   lastRecordOffset: null,
+  lastRecordTimestamp: null,
   tombstones: 0,
   invalidUtf8: 0,
   skippedOffsets: 0,

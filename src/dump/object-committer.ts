@@ -1,9 +1,10 @@
 // The irreversible steps of a dump, in the order that makes it exactly once (docs/exactly-once.md): the
-// manifest (create-if-absent), then the data object (create-if-absent), then the group commit. Before each
-// step the lease must still be ours; a manifest already stored must describe the same plan, or another
-// consumer wrote this range first and this one stops without writing.
+// manifest (create-if-absent), then the data object (create-if-absent), then the chain's head in the
+// lease, then the group commit. Before each step the lease must still be ours; a manifest already stored
+// must describe the same plan, or another consumer wrote this range first and this one stops without writing.
 import { ObjectExistsError } from '../cos/store';
 import type { Clock } from '../util/clock';
+import { headAfter, recordAbandonedPlan, type ChainHead } from './chain';
 import { manifestKey } from './keys';
 import { decodeManifest, encodeManifest, NO_RECORDS, samePlan, type Manifest } from './manifest';
 import type { OffsetRange } from './offset-range';
@@ -17,10 +18,11 @@ export class PlanConflictError extends Error {
   }
 }
 
-/** What the committer needs of the lease: proof it is still held, and where to record uploads in flight. */
+/** What the committer needs of the lease: proof it is still held, and a place for uploads and the chain's head. */
 export interface LeaseGuard {
   assertHeld(): Promise<void>;
   trackUploads(uploads: Array<{ key: string; uploadId: string }>): Promise<void>;
+  recordState(state: unknown): Promise<void>;
 }
 
 export interface CommitterOptions extends PartitionTarget {
@@ -29,14 +31,29 @@ export interface CommitterOptions extends PartitionTarget {
   /** Identifies this invocation in manifests. */
   writer: string;
   clock: Clock;
+  /** The chain's head as the invocation found it. */
+  head: ChainHead;
+  /** When the chain last grew, as the group's metadata said. */
+  advancedAt?: number;
   /** Each manifest of the chain this invocation stored (or confirmed), once its range is committed. */
   onCommitted?: (manifest: Manifest) => void;
 }
 
 export class ObjectCommitter {
-  constructor(private readonly options: CommitterOptions) {}
+  private currentHead: ChainHead;
+  private advancedAt: number | undefined;
 
-  /** Seals the object and stores its manifest and data; then commits its end offset. */
+  constructor(private readonly options: CommitterOptions) {
+    this.currentHead = options.head;
+    this.advancedAt = options.advancedAt;
+  }
+
+  /** Where the chain ends now, with the window and the last record of its last object. */
+  get head(): ChainHead {
+    return this.currentHead;
+  }
+
+  /** Seals the object and stores its manifest and data; then records the chain's new end and commits it. */
   async commitObject(object: OpenObject): Promise<Manifest> {
     const stored = await object.body.seal();
     const manifest = this.manifestFor(object.range, {
@@ -60,8 +77,7 @@ export class ObjectCommitter {
     } finally {
       void this.options.lease.trackUploads([]);
     }
-    await this.commit(manifest.nextOffset, object.windowStartMs);
-    this.options.onCommitted?.(manifest);
+    await this.advance(manifest);
     return manifest;
   }
 
@@ -69,29 +85,83 @@ export class ObjectCommitter {
    * A range with nothing to write (tombstones in `lines`, markers, aborted records) or lost to retention
    * still gets a manifest, so the chain has no gaps.
    */
-  async commitRange(range: OffsetRange, floorWindow: number | undefined, fields: Partial<Manifest> = {}): Promise<Manifest> {
+  async commitRange(range: OffsetRange, fields: Partial<Manifest> = {}): Promise<Manifest> {
     const manifest = this.manifestFor(range, { key: null, ...fields });
     await this.options.lease.assertHeld();
     await this.storeManifest(manifest);
-    await this.commit(manifest.nextOffset, floorWindow);
-    this.options.onCommitted?.(manifest);
+    await this.advance(manifest);
     return manifest;
   }
 
-  /** The group's offset, with the window of the last object so that windows never go back. */
-  async commit(offset: number, floorWindow: number | undefined): Promise<void> {
+  /**
+   * Gives up a plan whose first records retention deleted before it could be finished: its data key is
+   * claimed with the empty object `claim` (so that no late writer can complete the plan after the chain has
+   * moved on), and a record beside the manifest says where the chain goes on. Returns that offset: the
+   * plan's own end if the plan turns out to have been completed after all.
+   */
+  async abandonPlan(plan: Manifest, claim: OpenObject, continuesAt: number, reason: string): Promise<number> {
     await this.options.lease.assertHeld();
-    await this.options.commit(offset, encodeCommitMetadata({ window: floorWindow }));
+    let emptyBytes: number;
+    try {
+      emptyBytes = await claim.body.seal();
+      await claim.body.finish({ abandoned: 'true' });
+    } catch (err) {
+      if (!(err instanceof ObjectExistsError)) throw err;
+      const existing = await this.options.store.headObject(plan.key!);
+      if (existing?.size === plan.bytes) {
+        await this.advance(plan);
+        return plan.nextOffset;
+      }
+      // Claimed empty by an abandonment that did not get to record itself: finish recording it.
+      emptyBytes = existing?.size ?? 0;
+    }
+    return this.recordAbandonment(plan, emptyBytes, continuesAt, reason);
+  }
+
+  /** Records an abandonment whose data key is already claimed; returns where the chain goes on. */
+  async recordAbandonment(plan: Manifest, emptyBytes: number, continuesAt: number, reason: string): Promise<number> {
+    await this.options.lease.assertHeld();
+    const record = await recordAbandonedPlan(this.options.store, this.options.chain, {
+      startOffset: plan.startOffset,
+      continuesAt,
+      emptyBytes,
+      reason,
+      createdAt: new Date(this.options.clock.now()).toISOString(),
+      writer: this.options.writer,
+    });
+    await this.recordHead({ ...this.currentHead, nextOffset: record.continuesAt });
+    await this.commit();
+    return record.continuesAt;
+  }
+
+  /** Commits the chain's end to the group, the mirror the CKafka console shows; with why reading stopped, at the end. */
+  async commit(stop?: string): Promise<void> {
+    await this.options.lease.assertHeld();
+    const head = this.currentHead;
+    await this.options.commit(head.nextOffset, encodeCommitMetadata({ window: head.windowStartMs ?? undefined, advancedAt: this.advancedAt, stop }));
+  }
+
+  private async advance(manifest: Manifest): Promise<void> {
+    this.advancedAt = this.options.clock.now();
+    await this.recordHead(headAfter(manifest, this.options.chain.generation, this.currentHead));
+    await this.commit();
+    this.options.onCommitted?.(manifest);
+  }
+
+  /** The head goes into the lease before the group commit, so a committed offset is never ahead of it. */
+  private async recordHead(head: ChainHead): Promise<void> {
+    this.currentHead = head;
+    await this.options.lease.recordState(head);
   }
 
   private manifestFor(range: OffsetRange, fields: Partial<Manifest> & Pick<Manifest, 'key'>): Manifest {
-    const { layout, topic, partition, format, compression } = this.options;
+    const { chain, topic, format, compression } = this.options;
     return {
       version: 1,
       topic,
-      instanceId: layout.instanceId,
-      topicId: layout.topicId,
-      partition,
+      instanceId: chain.layout.instanceId,
+      topicId: chain.layout.topicId,
+      partition: chain.partition,
       startOffset: range.startOffset,
       nextOffset: range.nextOffset,
       ...NO_RECORDS,
@@ -119,8 +189,8 @@ export class ObjectCommitter {
   }
 
   private async storeManifest(manifest: Manifest): Promise<void> {
-    const { store, layout, topic, partition } = this.options;
-    const key = manifestKey(layout, partition, manifest.startOffset);
+    const { store, chain, topic } = this.options;
+    const key = manifestKey(chain, manifest.startOffset);
     try {
       await store.putObject(key, encodeManifest(manifest), { forbidOverwrite: true, contentType: 'application/json' });
     } catch (err) {
@@ -129,7 +199,7 @@ export class ObjectCommitter {
       const theirs = existing ? decodeManifest(existing.body, key) : undefined;
       if (!theirs || !samePlan(theirs, manifest)) {
         throw new PlanConflictError(
-          `another consumer already stored offsets ${manifest.startOffset}.. of ${topic}/${partition} differently (${key}: up to ${theirs?.nextOffset}); this invocation stops without writing`,
+          `another consumer already stored offsets ${manifest.startOffset}.. of ${topic}/${chain.partition} differently (${key}: up to ${theirs?.nextOffset}); this invocation stops without writing`,
         );
       }
     }

@@ -5,7 +5,7 @@ import { BufferPool, ObjectUpload } from '../cos/object-upload';
 import { Limiter } from '../util/limiter';
 import { COMPRESSIONS } from './compression';
 import { FORMATS } from './format';
-import { dataObjectKey } from './keys';
+import { dataObjectKey, extensionFor } from './keys';
 import type { Manifest } from './manifest';
 import type { OffsetRange } from './offset-range';
 import type { OpenObject, PartitionTarget } from './open-object';
@@ -30,8 +30,9 @@ export class ObjectFactory {
 
   /** Opens the object that starts the range; a plan fixes its key (and so its window) in advance. */
   open(windowStartMs: number, range: OffsetRange, plan?: Manifest): OpenObject {
-    const { store, layout, topic, partition, format, compression } = this.options;
-    const key = plan?.key ?? dataObjectKey(layout, windowStartMs, partition, range.startOffset, FORMATS[format].extension + COMPRESSIONS[compression].suffix);
+    const { store, chain, topic, format, compression } = this.options;
+    const { partition } = chain;
+    const key = plan?.key ?? dataObjectKey(chain.layout, windowStartMs, partition, range.startOffset, extensionFor(format, compression), chain.generation);
     const upload = new ObjectUpload({
       store,
       key,

@@ -18,6 +18,7 @@ export class OffsetRange implements FormatTally {
   lostOffsets = 0;
   firstRecordOffset: number | null = null;
   lastRecordOffset: number | null = null;
+  lastRecordTimestamp: number | null = null;
   firstTimestamp: number | null = null;
   lastTimestamp: number | null = null;
 
@@ -56,6 +57,7 @@ export class OffsetRange implements FormatTally {
     this.records++;
     this.firstRecordOffset ??= record.offset;
     this.lastRecordOffset = record.offset;
+    this.lastRecordTimestamp = record.timestamp;
     if (usableTimestamp) {
       this.firstTimestamp ??= record.timestamp;
       this.lastTimestamp = record.timestamp;
@@ -66,7 +68,7 @@ export class OffsetRange implements FormatTally {
   }
 
   /** The manifest fields these counts make. */
-  counts(): Pick<Manifest, 'records' | 'tombstones' | 'invalidUtf8' | 'skippedOffsets' | 'unusableTimestamps' | 'lostOffsets' | 'firstRecordOffset' | 'lastRecordOffset' | 'firstTimestamp' | 'lastTimestamp'> {
+  counts(): Pick<Manifest, 'records' | 'tombstones' | 'invalidUtf8' | 'skippedOffsets' | 'unusableTimestamps' | 'lostOffsets' | 'firstRecordOffset' | 'lastRecordOffset' | 'lastRecordTimestamp' | 'firstTimestamp' | 'lastTimestamp'> {
     return {
       lostOffsets: this.lostOffsets,
       records: this.records,
@@ -76,6 +78,7 @@ export class OffsetRange implements FormatTally {
       unusableTimestamps: this.unusableTimestamps,
       firstRecordOffset: this.firstRecordOffset,
       lastRecordOffset: this.lastRecordOffset,
+      lastRecordTimestamp: this.lastRecordTimestamp,
       firstTimestamp: this.firstTimestamp,
       lastTimestamp: this.lastTimestamp,
     };

@@ -2,7 +2,7 @@
 import type { ObjectStore } from '../cos/store';
 import type { CompressionName } from './compression';
 import type { FormatName } from './format';
-import type { Layout } from './keys';
+import type { ChainRef } from './keys';
 import type { Manifest } from './manifest';
 import type { ObjectBody } from './object-body';
 import type { OffsetRange } from './offset-range';
@@ -20,9 +20,9 @@ export interface OpenObject {
 /** Where a partition's objects go and how their bytes are written: what making and storing them share. */
 export interface PartitionTarget {
   store: ObjectStore;
-  layout: Layout;
+  /** The chain the objects extend: layout, partition and generation. */
+  chain: ChainRef;
   topic: string;
-  partition: number;
   format: FormatName;
   compression: CompressionName;
 }

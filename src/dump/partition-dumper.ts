@@ -1,22 +1,22 @@
-// Dumps one partition: where to start (the committed offset, the chain stored after it), then records read
-// in offset order into objects, each committed only after it and its manifest are stored. The steps live
-// in their own modules: start-position, chain, partition-writer (placement), object-factory (keys and
-// uploads), object-committer (the irreversible steps). The correctness argument is docs/exactly-once.md.
+// Dumps one partition: where its chain in COS ends (start-position, chain), then records read in offset
+// order into objects, each committed only after it and its manifest are stored. The steps live in their
+// own modules: partition-writer (placement), object-factory (keys and uploads), object-committer (the
+// irreversible steps). The correctness argument is docs/exactly-once.md.
 import type { ObjectStore } from '../cos/store';
 import type { StartPosition } from '../config/config';
 import { OffsetOutOfRangeError, readPartition } from '../kafka/partition-reader';
 import { systemClock, type Clock } from '../util/clock';
-import { followChain } from './chain';
+import type { ChainHead } from './chain';
 import type { CompressionName } from './compression';
 import { FORMATS, type FormatName } from './format';
-import { startMarkerKey, type Layout } from './keys';
+import type { Layout } from './keys';
 import type { Manifest } from './manifest';
 import { ObjectCommitter, type LeaseGuard } from './object-committer';
 import { ObjectFactory } from './object-factory';
 import type { PartitionTarget } from './open-object';
-import type { PartitionLog } from './partition-log';
-import { PartitionWriter, type StopReason } from './partition-writer';
-import { DataLossError, decideStart } from './start-position';
+import { decodeCommitMetadata, type PartitionLog } from './partition-log';
+import { PartitionWriter, type OddTimestamp, type StopReason } from './partition-writer';
+import { DataLossError, decideStart, type StartDecision } from './start-position';
 
 export { PlanConflictError } from './object-committer';
 export type { StopReason } from './partition-writer';
@@ -27,6 +27,7 @@ export interface DumpSettings {
   windowMinutes: number;
   windowGraceSeconds: number;
   flushOpenWindow: boolean;
+  timestampToleranceMs: number;
   maxObjectBytes: number;
   partSizeBytes: number;
   uploadConcurrency: number;
@@ -41,6 +42,8 @@ export interface DumperOptions {
   store: ObjectStore;
   layout: Layout;
   lease: LeaseGuard;
+  /** The chain's head as the previous lease holder recorded it. */
+  head?: ChainHead;
   settings: DumpSettings;
   /** No fetch starts after this instant (epoch ms); what is read by then is written and committed. */
   readDeadline: number;
@@ -55,6 +58,8 @@ export interface DumpSummary {
   topic: string;
   partition: number;
   groupId: string;
+  /** The chain dumped into: 0 for the first, more after the topic was re-created. */
+  generation: number;
   fromOffset: number;
   toOffset: number;
   /** The log end seen at start; `lag` is what remains below it. */
@@ -93,18 +98,27 @@ function summarize(committed: Manifest[]): Pick<DumpSummary, 'records' | 'bytes'
   return totals;
 }
 
+function lossEvent(lost: { from: number; to: number }) {
+  return { lostFrom: lost.from, lostTo: lost.to - 1, lostCount: lost.to - lost.from };
+}
+
 export async function dumpPartition(options: DumperOptions): Promise<DumpSummary> {
   const { log, store, layout, settings, lease } = options;
   const clock = options.clock ?? systemClock;
   const event = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => options.onEvent?.(level, message, fields);
+
+  const start = await decideStart(log, { store, layout, head: options.head, startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange, fetchMaxBytes: settings.fetchMaxBytes, clock });
+  reportStart(start, event);
   const committed: Manifest[] = [];
-  const target: PartitionTarget = { store, layout, topic: log.topic, partition: log.partition, format: settings.format, compression: settings.compression };
+  const target: PartitionTarget = { store, chain: start.chain, topic: log.topic, format: settings.format, compression: settings.compression };
   const committer = new ObjectCommitter({
     ...target,
     commit: (offset, metadata) => log.commit(offset, metadata),
     lease,
     writer: options.writer,
     clock,
+    head: { v: 1, generation: start.chain.generation, nextOffset: start.lost?.from ?? start.offset, windowStartMs: start.floorWindow ?? null, lastRecord: start.lastRecord ?? null },
+    advancedAt: decodeCommitMetadata(start.committedMetadata).advancedAt,
     onCommitted: (manifest) => committed.push(manifest),
   });
   const factory = new ObjectFactory({
@@ -114,28 +128,31 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
     uploadConcurrency: settings.uploadConcurrency,
     trackUpload: (key, uploadId) => lease.trackUploads([{ key, uploadId }]),
   });
-  const newWriter = (offset: number, floorWindow?: number, plan?: Manifest) =>
-    new PartitionWriter({ format: FORMATS[settings.format].create(log.partition), factory, committer, rules: settings, clock, readDeadline: options.readDeadline }, { offset, floorWindow, plan });
+  const newWriter = (offset: number, plan?: Manifest) =>
+    new PartitionWriter({ format: FORMATS[settings.format].create(log.partition), factory, committer, rules: settings, clock, readDeadline: options.readDeadline }, { offset, plan });
 
-  const start = await decideStart(log, store, { markerKey: startMarkerKey(layout, log.partition), startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange });
   let lost = start.lost;
-  if (lost) {
-    event('error', 'records lost before they were dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', { lostFrom: lost.from, lostTo: lost.to - 1, lostCount: lost.to - lost.from });
-    // Records below the log start were deleted unread: the chain records that range as lost. (A commit past
-    // the log end belongs to a log that no longer exists; there is nothing to record for it.)
-    if (lost.to === start.offset) await newWriter(lost.from, start.floorWindow).recordLoss(lost.to);
+  if (lost) await newWriter(lost.from).recordLoss(lost.to);
+  let offset = start.offset;
+  if (start.abandoning) {
+    // An abandonment claimed the plan's data key and stopped before it recorded where the chain goes on.
+    const emptyBytes = (await store.headObject(start.abandoning.key!))?.size ?? 0;
+    offset = await committer.recordAbandonment(start.abandoning, emptyBytes, Math.max(start.logStart, start.abandoning.startOffset + 1), 'retention deleted records of the plan before it was finished');
   }
-  const chain = await followChain(store, layout, log.partition, start.offset, start.floorWindow);
-  for (const m of chain.adopted) event('info', 'adopting an object stored by an earlier invocation', { key: m.key, startOffset: m.startOffset, nextOffset: m.nextOffset });
-  if (chain.plan) event('warn', 'finishing an object an earlier invocation planned but did not store', { key: chain.plan.key, startOffset: chain.plan.startOffset, nextOffset: chain.plan.nextOffset });
-  if (start.fresh || chain.offset !== start.offset) await committer.commit(chain.offset, chain.floorWindow);
+  // The group's offset mirrors the chain's end: re-committed when Kafka forgot it or it differs.
+  if (start.committed !== committer.head.nextOffset) {
+    event('info', 'the group offset does not match the chain in COS, which is the record of the dump: re-committing the chain end', { committed: start.committed ?? null, chainEnd: committer.head.nextOffset });
+    await committer.commit();
+  }
 
-  const writer = newWriter(chain.offset, chain.floorWindow, chain.plan);
+  const writer = newWriter(offset, start.plan);
   const readTo = Math.max(start.logEnd, writer.planEnd ?? 0);
+  // A plan is finished whatever the deadline: an earlier invocation read it within the same budget.
+  const more = () => writer.planEnd !== undefined || clock.now() <= options.readDeadline;
   try {
     for (;;) {
       try {
-        await readInto(writer, log, settings.fetchMaxBytes, () => clock.now() <= options.readDeadline, readTo);
+        await readInto(writer, log, settings.fetchMaxBytes, more, readTo);
         if (!writer.stopReason && writer.position < readTo) writer.stopReason = clock.now() > options.readDeadline ? 'deadline' : 'no-progress';
         break;
       } catch (err) {
@@ -143,33 +160,62 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
         // Retention deleted records while we were reading them. What we have is good; the rest is gone.
         const from = writer.position;
         const logStart = Math.max(await log.offsetFor('earliest'), from + 1);
+        const fail = settings.onOffsetOutOfRange === 'fail';
+        if (writer.planEnd !== undefined) {
+          // The plan an earlier invocation left can never be written as it was.
+          if (fail) throw new DataLossError(log.topic, log.partition, from, logStart, 'deleted by retention before an object an earlier invocation planned could be finished');
+          lost = { from, to: logStart };
+          event('error', 'records of a planned object deleted by retention before it was finished; giving the plan up and going on (ON_OFFSET_OUT_OF_RANGE=earliest)', lossEvent(lost));
+          await writer.abandonPlan(logStart, `offsets ${from}..${logStart - 1} were deleted by retention before the plan was finished`);
+          continue;
+        }
         await writer.finish();
-        if (settings.onOffsetOutOfRange === 'fail') throw new DataLossError(log.topic, log.partition, from, logStart, 'deleted by retention while the dump was reading them');
+        if (fail) throw new DataLossError(log.topic, log.partition, from, logStart, 'deleted by retention while the dump was reading them');
         lost = { from, to: logStart };
-        event('error', 'records deleted by retention while being dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', { lostFrom: from, lostTo: logStart - 1, lostCount: logStart - from });
+        event('error', 'records deleted by retention while being dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', lossEvent(lost));
         await writer.recordLoss(logStart);
       }
     }
     await writer.finish();
+    // An invocation that moved nothing still says why, so that a partition which stops advancing is seen.
+    if (committed.length === 0) await committer.commit(writer.stopReason ?? 'caught-up');
   } catch (err) {
     await writer.abort();
     void lease.trackUploads([]);
     throw err;
+  }
+  if (writer.firstOddTimestamp) {
+    const odd: OddTimestamp = writer.firstOddTimestamp;
+    event('warn', `${writer.oddTimestamps} records had a timestamp too far ${odd.verdict} to place them in time (a producer's clock is wrong?); they were filed by the time they were dumped`, {
+      count: writer.oddTimestamps,
+      firstOffset: odd.offset,
+      firstTimestamp: odd.timestamp,
+      firstTimestampIso: new Date(odd.timestamp).toISOString(),
+      toleranceMs: settings.timestampToleranceMs,
+    });
   }
   const toOffset = writer.position;
   return {
     topic: log.topic,
     partition: log.partition,
     groupId: log.groupId,
+    generation: start.chain.generation,
     fromOffset: start.lost?.from ?? start.offset,
     toOffset,
     endOffset: start.logEnd,
     lag: Math.max(0, start.logEnd - toOffset),
-    adopted: chain.adopted.length,
+    adopted: start.adopted.length,
     ...summarize(committed),
     ...(lost ? { lost } : {}),
     stopReason: writer.stopReason ?? 'caught-up',
   };
+}
+
+function reportStart(start: StartDecision, event: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void): void {
+  if (start.newChain) event('warn', 'the stored chain does not belong to this log (topic deleted and re-created, or log truncated): starting a new chain beside it', { generation: start.chain.generation, why: start.newChain, from: start.offset });
+  if (start.lost) event('error', 'records lost before they were dumped; going on from the earliest offset (ON_OFFSET_OUT_OF_RANGE=earliest)', lossEvent(start.lost));
+  for (const m of start.adopted) event('info', 'adopting an object stored by an earlier invocation', { key: m.key, startOffset: m.startOffset, nextOffset: m.nextOffset });
+  if (start.plan) event('warn', 'finishing an object an earlier invocation planned but did not store', { key: start.plan.key, startOffset: start.plan.startOffset, nextOffset: start.plan.nextOffset });
 }
 
 /** Reads from the writer's position towards `target`, record by record, until done or told to stop. */

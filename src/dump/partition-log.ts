@@ -25,22 +25,32 @@ export function kafkaPartitionLog(client: KafkaClient, topic: string, partition:
   };
 }
 
-/** What the consumer stores with each commit: the window of the last object, so windows never go back. */
+/**
+ * What the consumer says with each commit, for whoever reads the group (the scheduler, the console): the
+ * window of the last object, when the dump last advanced, and why its last invocation stopped reading.
+ */
 export interface CommitMetadata {
   window?: number;
+  /** Epoch ms when the chain last grew. */
+  advancedAt?: number;
+  /** The last invocation's stop reason (caught-up, open-window, deadline, no-progress). */
+  stop?: string;
 }
 
 export function encodeCommitMetadata(metadata: CommitMetadata): string {
-  return JSON.stringify({ v: 1, w: metadata.window });
+  return JSON.stringify({ v: 1, w: metadata.window, a: metadata.advancedAt, s: metadata.stop });
 }
+
+const safeInteger = (value: unknown): number | undefined => (typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined);
 
 export function decodeCommitMetadata(raw: string | null | undefined): CommitMetadata {
   if (!raw) return {};
   try {
-    const parsed = JSON.parse(raw) as { v?: number; w?: unknown };
-    return parsed.v === 1 && typeof parsed.w === 'number' && Number.isSafeInteger(parsed.w) ? { window: parsed.w } : {};
+    const parsed = JSON.parse(raw) as { v?: number; w?: unknown; a?: unknown; s?: unknown };
+    if (parsed.v !== 1) return {};
+    return { window: safeInteger(parsed.w), advancedAt: safeInteger(parsed.a), stop: typeof parsed.s === 'string' ? parsed.s.slice(0, 40) : undefined };
   } catch {
-    // Offsets committed by another tool carry other metadata; it says nothing about windows.
+    // Offsets committed by another tool carry other metadata; it says nothing about the dump.
     return {};
   }
 }

@@ -12,17 +12,12 @@ import { PlanConflictError } from './object-committer';
 import type { ObjectFactory } from './object-factory';
 import { OffsetRange } from './offset-range';
 import type { OpenObject } from './open-object';
-import { placeRecord, recordWindow, type OpenObjectState } from './rotation';
-import { isUsableTimestamp, isWindowClosed } from './window';
+import { judgeTimestamp, placeRecord, recordWindow, type OpenObjectState, type PlacementRules, type TimestampVerdict, type WindowRules } from './rotation';
+import { isWindowClosed } from './window';
 
 export type StopReason = 'caught-up' | 'open-window' | 'deadline' | 'no-progress';
 
-export interface WriterRules {
-  windowMinutes: number;
-  windowGraceSeconds: number;
-  flushOpenWindow: boolean;
-  maxObjectBytes: number;
-}
+export type WriterRules = WindowRules & PlacementRules;
 
 export interface WriterOptions {
   format: RecordFormat;
@@ -34,30 +29,30 @@ export interface WriterOptions {
   readDeadline: number;
 }
 
-export interface WriterStart {
+/** The first record of the invocation whose timestamp was out of tolerance, for the warning that names it. */
+export interface OddTimestamp {
   offset: number;
-  /** Window of the last object of the chain: windows never go back within a partition. */
-  floorWindow?: number;
-  /** An object an earlier invocation planned (manifest stored, data not): it is written first, exactly. */
-  plan?: Manifest;
+  timestamp: number;
+  verdict: Exclude<TimestampVerdict, 'usable' | 'none'>;
 }
 
 export class PartitionWriter {
   private range: OffsetRange;
   private open: OpenObject | undefined;
   private plan: Manifest | undefined;
-  private floorWindow: number | undefined;
   /** Why writing stopped before the end, when it did. */
   stopReason: StopReason | undefined;
+  /** Records filed by dump time because their timestamp was out of tolerance; the first of them. */
+  oddTimestamps = 0;
+  firstOddTimestamp: OddTimestamp | undefined;
   /** Refilled for each record's placement rather than allocated. */
   private readonly openState: OpenObjectState = { windowStartMs: 0, records: 0, storedBoundWithRecord: 0 };
 
   constructor(
     private readonly options: WriterOptions,
-    start: WriterStart,
+    start: { offset: number; plan?: Manifest },
   ) {
     this.range = new OffsetRange(start.offset);
-    this.floorWindow = start.floorWindow;
     this.plan = start.plan;
   }
 
@@ -66,9 +61,14 @@ export class PartitionWriter {
     return this.range.nextOffset;
   }
 
-  /** Where a plan left by an earlier invocation ends, if one is being finished. */
+  /** Where a plan left by an earlier invocation ends, while it is being finished (whatever the deadline). */
   get planEnd(): number | undefined {
     return this.plan?.nextOffset;
+  }
+
+  /** Window of the chain's last object: windows never go back within a partition. */
+  private get floorWindow(): number | undefined {
+    return this.open?.windowStartMs ?? this.options.committer.head.windowStartMs ?? undefined;
   }
 
   /** Writes one record; false when reading must stop before it. */
@@ -82,12 +82,13 @@ export class PartitionWriter {
     }
     const open = this.open;
     const now = clock.now();
-    const usable = isUsableTimestamp(record.timestamp);
-    const window = recordWindow(record.timestamp, rules.windowMinutes, open?.windowStartMs ?? this.floorWindow, now);
+    const floor = this.floorWindow;
+    const verdict = judgeTimestamp(record.timestamp, floor, now, rules.timestampToleranceMs);
+    const window = recordWindow(record.timestamp, verdict, floor, now, rules);
 
     if (this.plan) {
       this.open ??= factory.open(window, this.range, this.plan);
-      return this.write(record, size, usable);
+      return this.write(record, size, verdict);
     }
     if (open) {
       this.openState.windowStartMs = open.windowStartMs;
@@ -100,11 +101,11 @@ export class PartitionWriter {
     if (placement === 'rotate') {
       return this.commitOpen().then(() => {
         this.open = factory.open(window, this.range);
-        return this.write(record, size, usable);
+        return this.write(record, size, verdict);
       });
     }
     if (placement === 'open') this.open = factory.open(window, this.range);
-    return this.write(record, size, usable);
+    return this.write(record, size, verdict);
   }
 
   /** Covers offsets before `offset` that hold nothing to write (markers, aborted or compacted records). */
@@ -125,7 +126,20 @@ export class PartitionWriter {
     await this.commitRange();
   }
 
-  /** Commits what is open: the object, or a range that held nothing to write. */
+  /**
+   * Retention deleted the first records of the plan being finished: the plan can never be written as it
+   * was. Gives it up (see ObjectCommitter.abandonPlan) and goes on from `continuesAt`.
+   */
+  async abandonPlan(continuesAt: number, reason: string): Promise<void> {
+    const plan = this.plan!;
+    await this.abort();
+    const claim = this.options.factory.open(plan.windowStartMs ?? 0, new OffsetRange(plan.startOffset), plan);
+    const next = await this.options.committer.abandonPlan(plan, claim, continuesAt, reason);
+    this.plan = undefined;
+    this.range = new OffsetRange(next);
+  }
+
+  /** Commits what is open: the object, or a range that held nothing to write. A plan is finished first. */
   async finish(): Promise<void> {
     if (this.open) await this.commitOpen();
     else if (!this.range.isEmpty) await this.commitRange();
@@ -143,11 +157,15 @@ export class PartitionWriter {
   }
 
   /** Writes a placed record of `size` bytes into the open object, once the object has room for it. */
-  private write(record: KafkaRecord, size: number, usableTimestamp: boolean): true | Promise<true> {
+  private write(record: KafkaRecord, size: number, verdict: TimestampVerdict): true | Promise<true> {
     const body = this.open!.body;
-    if (!body.hasRoomFor(size)) return body.makeRoomFor(size).then(() => this.write(record, size, usableTimestamp));
+    if (!body.hasRoomFor(size)) return body.makeRoomFor(size).then(() => this.write(record, size, verdict));
     this.options.format.write(record, body, this.range);
-    this.range.took(record, usableTimestamp);
+    this.range.took(record, verdict === 'usable');
+    if (verdict === 'ahead' || verdict === 'behind') {
+      this.oddTimestamps++;
+      this.firstOddTimestamp ??= { offset: record.offset, timestamp: record.timestamp, verdict };
+    }
     return true;
   }
 
@@ -166,12 +184,11 @@ export class PartitionWriter {
     this.open = undefined;
     await this.options.committer.commitObject(object);
     this.plan = undefined;
-    this.floorWindow = object.windowStartMs;
     this.range = new OffsetRange(object.range.nextOffset);
   }
 
   private async commitRange(): Promise<void> {
-    await this.options.committer.commitRange(this.range, this.floorWindow);
+    await this.options.committer.commitRange(this.range);
     this.range = new OffsetRange(this.range.nextOffset);
   }
 }

@@ -1,6 +1,6 @@
 // Where each record goes: into the open object, into a new one, or nowhere yet (its window is still open).
 // Pure, so that every boundary rule is tested without I/O.
-import { isUsableTimestamp, windowStartOf } from './window';
+import { isUsableTimestamp, windowMs, windowStartOf } from './window';
 
 export type Placement = 'append' | 'open' | 'rotate' | 'stop';
 
@@ -30,13 +30,44 @@ export function placeRecord(open: OpenObjectState | undefined, recordWindow: num
   return 'append';
 }
 
+/** What a record's timestamp can say about when it belongs: nothing, too far ahead or behind, or where. */
+export type TimestampVerdict = 'usable' | 'none' | 'ahead' | 'behind';
+
+export interface WindowRules {
+  windowMinutes: number;
+  windowGraceSeconds: number;
+  /** How far a timestamp may run ahead of the clock, or behind the window being filled, and still place its record. */
+  timestampToleranceMs: number;
+}
+
+/**
+ * Producers set CreateTime from their own clocks. A timestamp far ahead of the clock would open a window
+ * that stays open for years (a stalled partition) or pull every later record into it; one far behind the
+ * window being filled says nothing trustworthy either. Such records are dumped all the same, by the time
+ * they are dumped, and counted.
+ */
+export function judgeTimestamp(timestampMs: number, floorWindow: number | undefined, nowMs: number, toleranceMs: number): TimestampVerdict {
+  if (!isUsableTimestamp(timestampMs)) return 'none';
+  if (timestampMs > nowMs + toleranceMs) return 'ahead';
+  if (floorWindow !== undefined && timestampMs < floorWindow - toleranceMs) return 'behind';
+  return 'usable';
+}
+
 /**
  * The window a record is filed under. Windows never go backwards within a partition, so that key order
  * stays offset order: a late record (timestamp before the previous object's window) joins the current
- * window. A record without a usable timestamp (see isUsableTimestamp) joins the current window too.
+ * window. A record whose timestamp is out of tolerance joins the current window too. A record without any
+ * timestamp (message format v0, or a producer that sets none) is filed by when it is dumped: the latest
+ * window already closed, so that a topic without timestamps still moves through the date folders.
+ * Without a current window, both take the latest closed one: a window that moves with the clock would
+ * never close, and the record would wait forever.
  */
-export function recordWindow(timestampMs: number, windowMinutes: number, floorWindow: number | undefined, fallbackNowMs: number): number {
-  if (!isUsableTimestamp(timestampMs)) return floorWindow ?? windowStartOf(fallbackNowMs, windowMinutes);
-  const own = windowStartOf(timestampMs, windowMinutes);
-  return floorWindow !== undefined && floorWindow > own ? floorWindow : own;
+export function recordWindow(timestampMs: number, verdict: TimestampVerdict, floorWindow: number | undefined, nowMs: number, rules: WindowRules): number {
+  if (verdict === 'usable') {
+    const own = windowStartOf(timestampMs, rules.windowMinutes);
+    return floorWindow !== undefined && floorWindow > own ? floorWindow : own;
+  }
+  const closed = windowStartOf(nowMs - windowMs(rules.windowMinutes) - rules.windowGraceSeconds * 1000, rules.windowMinutes);
+  if (floorWindow === undefined) return closed;
+  return verdict === 'none' && closed > floorWindow ? closed : floorWindow;
 }

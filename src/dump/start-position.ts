@@ -1,9 +1,16 @@
-// Where a partition's dump starts: the group's committed offset, else the start position recorded in COS
-// by the very first invocation (so that concurrent first invocations agree), checked against what
-// retention has left in the log.
-import { ObjectExistsError, type ObjectStore } from '../cos/store';
+// Where a partition's dump starts: the end of its chain in COS (the source of truth), checked against the
+// log Kafka holds now. The group's committed offset is only a mirror for the CKafka console, and a hint:
+// Kafka forgets the offsets of a memberless group after offsets.retention.minutes, and those of a deleted
+// topic at once. A chain that no longer fits the log (a topic deleted and re-created under the same name)
+// is left as it is and a new chain starts beside it.
+import { createOrRead, type ObjectStore } from '../cos/store';
 import type { StartPosition } from '../config/config';
-import { decodeCommitMetadata, type PartitionLog } from './partition-log';
+import { readPartition } from '../kafka/partition-reader';
+import type { Clock } from '../util/clock';
+import { chainGenerations, followChain, lastManifestStart, type ChainHead, type ChainPosition } from './chain';
+import { startMarkerKey, type ChainRef, type Layout } from './keys';
+import type { Manifest } from './manifest';
+import type { PartitionLog } from './partition-log';
 
 export class DataLossError extends Error {
   constructor(
@@ -21,55 +28,124 @@ export class DataLossError extends Error {
   }
 }
 
+export interface StartOptions {
+  store: ObjectStore;
+  layout: Layout;
+  /** The chain's end as the partition's last lease holder recorded it. */
+  head?: ChainHead;
+  startPosition: StartPosition;
+  onOutOfRange: 'fail' | 'earliest';
+  fetchMaxBytes: number;
+  clock: Clock;
+}
+
 export interface StartDecision {
+  chain: ChainRef;
+  /** Where writing starts: the chain's end, or the start of a plan to finish. */
   offset: number;
-  /** Window of the last dumped object, when known. */
   floorWindow?: number;
+  /** The last record of the chain's last data object. */
+  lastRecord?: ChainHead['lastRecord'];
+  plan?: Manifest;
+  /** A plan whose abandonment was interrupted (its data key claimed, its record not yet written). */
+  abandoning?: Manifest;
+  adopted: Manifest[];
   logStart: number;
   logEnd: number;
-  /** Set when records were lost to retention and the policy allowed going on. */
+  /** The group's committed offset as found (undefined when Kafka has none), and its metadata. */
+  committed?: number;
+  committedMetadata?: string | null;
+  /** Offsets the log no longer holds that no manifest covers, to record as lost (ON_OFFSET_OUT_OF_RANGE=earliest). */
   lost?: { from: number; to: number };
-  /** True when the group had no committed offset and this invocation must commit `offset` first. */
-  fresh: boolean;
+  /** Why a new chain was started beside the stored one. */
+  newChain?: string;
 }
 
 interface StartMarker {
   offset: number;
   position: string;
   createdAt: string;
+  /** For a chain after the first: why it was started. */
+  reason?: string;
 }
 
-async function agreedStart(log: PartitionLog, store: ObjectStore, markerKey: string, position: StartPosition): Promise<number> {
-  const existing = await store.getObject(markerKey);
+/** The start every first invocation of a chain agrees on: `position` resolved once and stored create-if-absent. */
+async function agreedStart(log: PartitionLog, store: ObjectStore, chain: ChainRef, position: StartPosition, clock: Clock, reason?: string): Promise<number> {
+  const key = startMarkerKey(chain);
+  const existing = await store.getObject(key);
   if (existing) return (JSON.parse(existing.body.toString('utf8')) as StartMarker).offset;
-  const offset = await log.offsetFor(position);
-  const marker: StartMarker = { offset, position: String(position), createdAt: new Date().toISOString() };
-  try {
-    await store.putObject(markerKey, Buffer.from(JSON.stringify(marker)), { forbidOverwrite: true, contentType: 'application/json' });
-    return offset;
-  } catch (err) {
-    if (!(err instanceof ObjectExistsError)) throw err;
-    const winner = await store.getObject(markerKey);
-    if (!winner) throw err;
-    return (JSON.parse(winner.body.toString('utf8')) as StartMarker).offset;
-  }
+  const marker: StartMarker = { offset: await log.offsetFor(position), position: String(position), createdAt: new Date(clock.now()).toISOString(), ...(reason ? { reason } : {}) };
+  const { body } = await createOrRead(store, key, Buffer.from(JSON.stringify(marker)));
+  return (JSON.parse(body.toString('utf8')) as StartMarker).offset;
 }
 
-export async function decideStart(
-  log: PartitionLog,
-  store: ObjectStore,
-  options: { markerKey: string; startPosition: StartPosition; onOutOfRange: 'fail' | 'earliest' },
-): Promise<StartDecision> {
-  const [committed, logStart, logEnd] = await Promise.all([log.committed(), log.offsetFor('earliest'), log.offsetFor('latest')]);
-  const fresh = committed === undefined;
-  const offset = committed?.offset ?? (await agreedStart(log, store, options.markerKey, options.startPosition));
-  const floorWindow = decodeCommitMetadata(committed?.metadata).window;
-  if (offset >= logStart && offset <= logEnd) return { offset, floorWindow, logStart, logEnd, fresh };
+/** The record at `offset` as the log holds it now, if it holds one there. */
+async function recordAt(log: PartitionLog, offset: number, fetchMaxBytes: number): Promise<{ offset: number; timestamp: number } | undefined> {
+  for await (const chunk of readPartition(offset, offset + 1, { fetch: (at) => log.fetch(at, fetchMaxBytes, 0) })) {
+    for (const record of chunk.records) return record.offset === offset ? { offset, timestamp: record.timestamp } : undefined;
+  }
+  return undefined;
+}
 
-  // Below the log start, retention deleted records we never read; above the end, the log was truncated
-  // or the topic re-created. Either way the committed position no longer names the data.
-  const lost = offset < logStart ? { from: offset, to: logStart } : { from: logEnd, to: offset };
-  const reason = offset < logStart ? 'deleted by retention' : `removed (the committed offset ${offset} is past the log end ${logEnd}: topic re-created or truncated?)`;
-  if (options.onOutOfRange === 'fail') throw new DataLossError(log.topic, log.partition, lost.from, lost.to, reason);
-  return { offset: logStart, floorWindow, logStart, logEnd, lost, fresh: true };
+/**
+ * Why the stored chain cannot be the log's (the topic was deleted and re-created, or the log truncated),
+ * or undefined when it can be. The evidence: a chain that ends past the log's end; or, when the group's
+ * mirror offset is gone, a last dumped record that the log now holds with another timestamp.
+ */
+async function chainMismatch(log: PartitionLog, position: ChainPosition, committed: number | undefined, logStart: number, logEnd: number, fetchMaxBytes: number): Promise<string | undefined> {
+  if (position.offset > logEnd) return `the chain in COS ends at offset ${position.offset}, past the log's end ${logEnd}`;
+  // Kafka drops a deleted topic's group offsets: an offset still in step with the chain vouches for it.
+  if (committed === position.offset) return undefined;
+  const last = position.lastRecord;
+  if (!last || last.timestamp < 0 || last.offset < logStart || last.offset >= logEnd) return undefined;
+  const now = await recordAt(log, last.offset, fetchMaxBytes);
+  if (now && now.timestamp !== last.timestamp) {
+    return `the record at offset ${last.offset} has timestamp ${now.timestamp} in the log, but ${last.timestamp} when it was dumped`;
+  }
+  return undefined;
+}
+
+/** The range the log no longer holds between `from` and its start: lost, or refused, as configured. */
+function judgeLoss(log: PartitionLog, from: number, logStart: number, options: StartOptions): { from: number; to: number } | undefined {
+  if (from >= logStart) return undefined;
+  if (options.onOutOfRange === 'fail') throw new DataLossError(log.topic, log.partition, from, logStart, 'deleted by retention');
+  return { from, to: logStart };
+}
+
+export async function decideStart(log: PartitionLog, options: StartOptions): Promise<StartDecision> {
+  const { store, layout, head, clock } = options;
+  const [committedOffset, logStart, logEnd, generations] = await Promise.all([log.committed(), log.offsetFor('earliest'), log.offsetFor('latest'), chainGenerations(store, layout, log.partition)]);
+  const committed = committedOffset?.offset;
+  const generation = Math.max(0, head?.generation ?? 0, ...generations);
+  const chain: ChainRef = { layout, partition: log.partition, generation };
+  const base = { chain, logStart, logEnd, committed, committedMetadata: committedOffset?.metadata, adopted: [] };
+
+  // A boundary near the chain's end: the last holder's record of it, else the last manifest, found by listing.
+  const known = head?.generation === generation ? head : undefined;
+  const from = known?.nextOffset ?? (await lastManifestStart(store, chain, committed));
+  if (from === undefined) {
+    // Nothing stored in this chain yet. The first chain may continue a group's offset (the original dump
+    // functions, or an older version of this one); otherwise every first invocation agrees on one start.
+    const begin = generation === 0 && committed !== undefined ? committed : await agreedStart(log, store, chain, options.startPosition, clock);
+    if (begin > logEnd) return { ...base, offset: logStart, newChain: `the group's offset ${begin} is past the log's end ${logEnd} (topic re-created or log truncated); nothing of this log is in COS yet` };
+    const lost = judgeLoss(log, begin, logStart, options);
+    return { ...base, offset: lost ? logStart : begin, lost };
+  }
+
+  const position = await followChain(store, chain, from, { floorWindow: known?.windowStartMs ?? undefined, lastRecord: known?.lastRecord });
+  const mismatch = await chainMismatch(log, position, committed, logStart, logEnd, options.fetchMaxBytes);
+  if (mismatch) {
+    const next: ChainRef = { ...chain, generation: generation + 1 };
+    const begin = await agreedStart(log, store, next, 'earliest', clock, mismatch);
+    const lost = judgeLoss(log, begin, logStart, options);
+    return { ...base, chain: next, offset: lost ? logStart : begin, lost, floorWindow: position.floorWindow, newChain: mismatch };
+  }
+  const decision: StartDecision = { ...base, offset: position.offset, floorWindow: position.floorWindow, lastRecord: position.lastRecord, adopted: position.adopted, plan: position.plan, abandoning: position.abandoning };
+  // Loss is judged against the chain: only offsets no manifest covers and the log no longer holds. (A plan
+  // whose records are partly gone is the read loop's to resolve.)
+  if (!position.plan && !position.abandoning) {
+    decision.lost = judgeLoss(log, position.offset, logStart, options);
+    if (decision.lost) decision.offset = logStart;
+  }
+  return decision;
 }

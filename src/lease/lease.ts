@@ -23,6 +23,11 @@ export interface LeaseRecord {
   released: boolean;
   /** Multipart uploads in progress, so a successor can abort what a crashed holder left behind. */
   uploads: Array<{ key: string; uploadId: string }>;
+  /**
+   * What the holder says of its work, opaque here (the dump keeps where its chain ends). Each new epoch
+   * starts with its predecessor's, so it survives the clean-up of old epochs.
+   */
+  state?: unknown;
 }
 
 export interface LeaseOptions {
@@ -83,6 +88,7 @@ export class Lease {
   /** When the last successful write of our record was sent: COS stamps it no earlier than this. */
   private confirmedAt: number;
   private uploads: LeaseRecord['uploads'] = [];
+  private state: unknown;
   private released = false;
 
   constructor(
@@ -92,6 +98,7 @@ export class Lease {
     sentAt: number,
   ) {
     this.confirmedAt = sentAt;
+    this.state = record.state;
   }
 
   get key(): string {
@@ -123,7 +130,7 @@ export class Lease {
 
   private async write(released: boolean): Promise<void> {
     const sentAt = this.clock.now();
-    const body: LeaseRecord = { ...this.record, renewedAt: new Date(sentAt).toISOString(), released, uploads: this.uploads };
+    const body: LeaseRecord = { ...this.record, renewedAt: new Date(sentAt).toISOString(), released, uploads: this.uploads, state: this.state };
     await this.options.store.putObject(this.key, Buffer.from(JSON.stringify(body)), { contentType: 'application/json' });
     this.confirmedAt = sentAt;
   }
@@ -132,6 +139,16 @@ export class Lease {
     if (this.released) return;
     this.renewing ??= this.write(false).finally(() => (this.renewing = undefined));
     return this.renewing;
+  }
+
+  /**
+   * Writes the holder's state into its lease object now (a renewal that carries news). Only the holder
+   * writes its epoch, so a zombie's late write lands in its own, older epoch, which nobody reads.
+   */
+  async recordState(state: unknown): Promise<void> {
+    this.state = state;
+    await this.renewing?.catch(() => {});
+    await this.renew();
   }
 
   /** Records the multipart uploads in progress in the lease object, at once when one starts. */
@@ -201,7 +218,7 @@ export async function acquireLease(options: LeaseOptions): Promise<AcquireResult
     const epoch = (state.latest?.epoch ?? 0) + 1;
     const sentAt = (options.clock ?? systemClock).now();
     const now = new Date(sentAt).toISOString();
-    const record: LeaseRecord = { epoch, holder: options.holder, acquiredAt: now, renewedAt: now, released: false, uploads: [] };
+    const record: LeaseRecord = { epoch, holder: options.holder, acquiredAt: now, renewedAt: now, released: false, uploads: [], state: state.record?.state };
     const key = epochKey(options.folder, epoch);
     try {
       await options.store.putObject(key, Buffer.from(JSON.stringify(record)), { forbidOverwrite: true, contentType: 'application/json' });

@@ -3,6 +3,7 @@ import type { Config } from '../config/config';
 import type { KafkaClient } from '../kafka/client';
 import type { CkafkaClient } from '../tencent/clients';
 import { describeTopic } from '../tencent/topics';
+import { decodeCommitMetadata } from '../dump/partition-log';
 import type { PartitionOffsets } from './plan';
 
 export async function discoverPartitions(config: Config, groupId: string, kafka: KafkaClient, ckafka: () => CkafkaClient): Promise<PartitionOffsets[]> {
@@ -16,7 +17,8 @@ export async function discoverPartitions(config: Config, groupId: string, kafka:
     if (partitions.length === 0) continue;
     const [ends, committed] = await Promise.all([kafka.endOffsets(topic, partitions), kafka.committedOffsets(groupId, topic, partitions)]);
     for (const partition of partitions) {
-      all.push({ topic, topicId, partition, end: ends.get(partition)!, committed: committed.get(partition)?.offset });
+      const group = committed.get(partition);
+      all.push({ topic, topicId, partition, end: ends.get(partition)!, committed: group?.offset, metadata: decodeCommitMetadata(group?.metadata) });
     }
   }
   return all;

@@ -30,6 +30,8 @@ export interface TickSummary {
   skipped: number;
   failed: Array<{ topic: string; partition: number; error: string }>;
   totalLag: number;
+  /** Partitions with records waiting that have not advanced for three windows. */
+  stalled: Array<{ topic: string; partition: number; lag: number; lastStop: string }>;
   requests: number;
   retried: number;
   durationMs: number;
@@ -41,6 +43,14 @@ export class ConsumersNotStartedError extends Error {
     this.name = 'ConsumersNotStartedError';
   }
 }
+
+/** What a stalled partition's last stop reason points at. */
+const STALL_HINTS: Record<string, string> = {
+  'no-progress': ': Kafka returned nothing to read (an open transaction holding the last stable offset back, or records the consumer cannot fetch); see its consumer logs',
+  deadline: ': its consumers run out of time before finishing an object; raise the consumer timeout or lower MAX_OBJECT_BYTES',
+  'open-window': ': records wait for a window that does not close; check the producers\' clocks and TIMESTAMP_TOLERANCE_MINUTES',
+  'caught-up': ': its consumers read nothing new (are they failing? see the SCF console)',
+};
 
 /** The tick keeps this much of its time limit to report before SCF stops it. */
 const REPORT_MARGIN_MS = 1500;
@@ -63,7 +73,13 @@ export async function runScheduler(event: unknown, context: unknown, deps: Sched
     } finally {
       await kafka.close().catch(() => {});
     }
-    const plan = planTick(partitions);
+    const plan = planTick(partitions, { nowMs: clock.now(), windowMinutes: config.dump.windowMinutes, windowGraceSeconds: config.dump.windowGraceSeconds });
+    for (const p of plan.stalled) {
+      logger.warn(
+        { topic: p.topic, partition: p.partition, lag: p.lag, advancedAt: new Date(p.advancedAt).toISOString(), stalledForMs: clock.now() - p.advancedAt, lastStop: p.lastStop },
+        `partition ${p.topic}/${p.partition} has not advanced since ${new Date(p.advancedAt).toISOString()} while ${p.lag} records wait; its last consumer stopped with '${p.lastStop}'${STALL_HINTS[p.lastStop] ?? ''}`,
+      );
+    }
     const invoke = deps.invoke ?? scfInvoker(createScfClient({ ...apiOptions, endpoint: config.scheduler.endpoint }), { name: config.scheduler.consumerFunctionName, namespace: config.scheduler.namespace, qualifier: config.scheduler.qualifier });
     let done = 0;
     const result = await fanOut<PlannedPartition>({
@@ -87,6 +103,7 @@ export async function runScheduler(event: unknown, context: unknown, deps: Sched
       skipped: plan.idle.length,
       failed: result.failed.map((f) => ({ topic: f.item.topic, partition: f.item.partition, error: f.error })),
       totalLag: plan.totalLag,
+      stalled: plan.stalled.map(({ topic, partition, lag, lastStop }) => ({ topic, partition, lag, lastStop })),
       requests: result.requests,
       retried: result.throttledOrFailedRequests,
       durationMs: clock.now() - startedAt,

@@ -15,6 +15,8 @@ export type Finding =
   | { kind: 'size-mismatch'; key: string; expected: number; actual: number }
   | { kind: 'orphan-object'; key: string }
   | { kind: 'uncommitted'; from: number; to: number }
+  | { kind: 'group-offset-missing' }
+  | { kind: 'plan-pending'; key: string; startOffset: number }
   | { kind: 'commit-outside-chain'; committed: number }
   | { kind: 'lost'; from: number; to: number };
 
@@ -33,10 +35,16 @@ export interface PartitionAudit {
 
 /** Findings that mean the dump is wrong (the others are informational). */
 export function isProblem(finding: Finding): boolean {
-  return finding.kind !== 'uncommitted' && finding.kind !== 'lost';
+  // The chain is the record of the dump; the group's offset only mirrors it, and a pending plan is finished
+  // by the next invocation.
+  return !['uncommitted', 'lost', 'group-offset-missing', 'commit-outside-chain', 'plan-pending'].includes(finding.kind);
 }
 
-export function auditPartition(partition: number, manifests: Manifest[], objects: StoredDataObject[], committed: number | undefined): PartitionAudit {
+/**
+ * `committed` is the group's offset (null: the group has none) when the chain is the one the group mirrors,
+ * undefined when the mirror is not to be judged (an older chain, or no Kafka at hand).
+ */
+export function auditPartition(partition: number, manifests: Manifest[], objects: StoredDataObject[], committed: number | null | undefined): PartitionAudit {
   const sorted = [...manifests].sort((a, b) => a.startOffset - b.startOffset || a.nextOffset - b.nextOffset);
   const findings: Finding[] = [];
   const byKey = new Map(objects.map((o) => [o.key, o]));
@@ -61,9 +69,9 @@ export function auditPartition(partition: number, manifests: Manifest[], objects
     referenced.add(m.key);
     const object = byKey.get(m.key);
     if (!object) {
-      // The newest manifest may be a plan whose object is still being written (or will be finished by the
-      // next invocation); it is only missing when the commit has moved past it.
-      if (committed === undefined || committed > m.startOffset) findings.push({ kind: 'missing-object', key: m.key, startOffset: m.startOffset });
+      // The chain's last manifest may be a plan whose object is being written, or will be finished by the
+      // next invocation; anywhere else a manifest without its object is a hole in the dump.
+      findings.push(i === sorted.length - 1 ? { kind: 'plan-pending', key: m.key, startOffset: m.startOffset } : { kind: 'missing-object', key: m.key, startOffset: m.startOffset });
       continue;
     }
     objectCount++;
@@ -74,7 +82,8 @@ export function auditPartition(partition: number, manifests: Manifest[], objects
 
   const firstOffset = sorted[0]?.startOffset ?? null;
   const endOffset = sorted[sorted.length - 1]?.nextOffset ?? null;
-  if (committed !== undefined && endOffset !== null) {
+  if (committed === null && endOffset !== null) findings.push({ kind: 'group-offset-missing' });
+  if (committed !== undefined && committed !== null && endOffset !== null) {
     const boundaries = new Set([firstOffset, ...sorted.map((m) => m.nextOffset)]);
     if (!boundaries.has(committed)) findings.push({ kind: 'commit-outside-chain', committed });
     else if (committed < endOffset) findings.push({ kind: 'uncommitted', from: committed, to: endOffset });
@@ -95,9 +104,13 @@ export function describeFinding(f: Finding): string {
     case 'orphan-object':
       return `orphan object: ${f.key} has no manifest`;
     case 'uncommitted':
-      return `stored but not yet committed: offsets ${f.from}..${f.to - 1} (the next invocation adopts them)`;
+      return `the group's offset is behind the chain: offsets ${f.from}..${f.to - 1} are stored but not yet committed (the next invocation re-commits)`;
     case 'commit-outside-chain':
-      return `the committed offset ${f.committed} is not an object boundary (was the group's offset moved by hand?)`;
+      return `the group's offset ${f.committed} is not a boundary of the chain in COS (moved by hand?); the next invocation re-commits the chain's end`;
+    case 'group-offset-missing':
+      return "the group has no committed offset (Kafka forgets a memberless group's offsets after offsets.retention.minutes); the next invocation re-commits the chain's end";
+    case 'plan-pending':
+      return `planned object not stored yet: ${f.key} (offsets from ${f.startOffset}); the next invocation finishes it`;
     case 'lost':
       return `lost to retention before they were dumped: offsets ${f.from}..${f.to - 1}`;
   }

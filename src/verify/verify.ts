@@ -8,6 +8,8 @@ import { checkContent, kafkaRecordSource, type ContentReport } from './content';
 import { readDump } from './read-dump';
 
 export interface PartitionVerdict {
+  /** The chain audited: 0 for the first, more after the topic was re-created. */
+  generation: number;
   audit: PartitionAudit;
   content?: ContentReport;
   ok: boolean;
@@ -25,17 +27,21 @@ export async function verifyTopic(options: { store: ObjectStore; layout: Layout;
   const dump = await readDump(store, layout);
   const partitionIds = (await kafka.partitions([topic])).get(topic) ?? [];
   const committed = await kafka.committedOffsets(groupId, topic, partitionIds);
-  const ids = [...new Set([...partitionIds, ...dump.keys()])].sort((a, b) => a - b);
   const partitions: PartitionVerdict[] = [];
-  for (const partition of ids) {
-    const found = dump.get(partition) ?? { manifests: [], objects: [] };
-    const audit = auditPartition(partition, found.manifests, found.objects, committed.get(partition)?.offset);
-    let content: ContentReport | undefined;
-    if (options.deep) {
-      const fetch = (offset: number) => kafka.fetch(topic, partition, offset, options.fetchMaxBytes ?? 4 * 1024 * 1024, 100);
-      content = await checkContent(store, partition, found.manifests, kafkaRecordSource(fetch));
+  for (const partition of [...new Set([...partitionIds, ...dump.map((c) => c.partition)])].sort((a, b) => a - b)) {
+    const chains = dump.filter((c) => c.partition === partition);
+    if (chains.length === 0) chains.push({ partition, generation: 0, manifests: [], objects: [] });
+    for (const chain of chains) {
+      // The group's offset mirrors the newest chain only; an older one belongs to a log Kafka no longer has.
+      const newest = chain === chains[chains.length - 1];
+      const audit = auditPartition(partition, chain.manifests, chain.objects, newest ? (committed.get(partition)?.offset ?? null) : undefined);
+      let content: ContentReport | undefined;
+      if (options.deep && newest) {
+        const fetch = (offset: number) => kafka.fetch(topic, partition, offset, options.fetchMaxBytes ?? 4 * 1024 * 1024, 100);
+        content = await checkContent(store, partition, chain.manifests, kafkaRecordSource(fetch));
+      }
+      partitions.push({ generation: chain.generation, audit, content, ok: !audit.findings.some(isProblem) && (content?.mismatches.length ?? 0) === 0 });
     }
-    partitions.push({ audit, content, ok: !audit.findings.some(isProblem) && (content?.mismatches.length ?? 0) === 0 });
   }
   return { topic, topicId: layout.topicId, partitions, ok: partitions.every((p) => p.ok) };
 }

@@ -38,6 +38,8 @@ const BAD_VALUES: Record<string, string[]> = {
   START_POSITION: ['yesterday', '-5', '123'],
   ON_OFFSET_OUT_OF_RANGE: ['latest'],
   FORMAT: ['csv'],
+  KEY_LAYOUT: ['flat'],
+  WINDOW_MINUTES: ['7', '45'],
   COMPRESSION: ['zstd'],
   LOG_LEVEL: ['verbose'],
 };

@@ -45,15 +45,19 @@ export interface StoredPartition {
   manifests: Manifest[];
 }
 
-/** A partition's data objects in key order, decompressed and concatenated, with its manifests. */
-export async function readBack(from: TestCos | ObjectStore, prefix: string, partition: number): Promise<StoredPartition> {
+/** A partition's data objects of one chain in key order, decompressed and concatenated, with its manifests. */
+export async function readBack(from: TestCos | ObjectStore, prefix: string, partition: number, generation = 0): Promise<StoredPartition> {
   const store = 'store' in from ? from.store : from;
   const keys: string[] = [];
   const manifests: Manifest[] = [];
+  const manifestPath = new RegExp(`/${BOOKKEEPING_SEGMENT}/manifests/[^/]+/[^/]+/${partition}/${generation > 0 ? `g${generation}/` : ''}\\d{20}\\.json$`);
   for await (const object of listAll(store, prefix)) {
-    if (new RegExp(`/${BOOKKEEPING_SEGMENT}/manifests/[^/]+/[^/]+/${partition}/`).test(object.key)) {
+    if (manifestPath.test(object.key)) {
       manifests.push(decodeManifest((await store.getObject(object.key))!.body, object.key));
-    } else if (!object.key.includes(BOOKKEEPING_SEGMENT) && parseDataObjectKey(object.key)?.partition === partition) keys.push(object.key);
+    } else if (!object.key.includes(BOOKKEEPING_SEGMENT)) {
+      const parts = parseDataObjectKey(object.key);
+      if (parts?.partition === partition && parts.generation === generation) keys.push(object.key);
+    }
   }
   const bodies = [];
   for (const key of keys) {

@@ -8,7 +8,7 @@ import type { Layout } from '../../src/dump/keys';
 import type { KafkaRecord } from '../../src/kafka/record-batch';
 import { auditPartition, describeFinding, isProblem } from '../../src/verify/audit';
 import { checkContent, type RecordSource } from '../../src/verify/content';
-import { readDump } from '../../src/verify/read-dump';
+import { newestChain, readDump } from '../../src/verify/read-dump';
 import { testBrokers, uniqueTopic } from './kafka';
 
 /** Every record of a partition as kafkajs reads it (aborted transactions and markers excluded). */
@@ -57,7 +57,7 @@ export interface InvariantResult {
 }
 
 export async function expectInvariant(options: { store: ObjectStore; layout: Layout; topic: string; partition: number; committed?: number; expectedEnd?: number; brokers?: string }): Promise<InvariantResult> {
-  const dump = (await readDump(options.store, options.layout)).get(options.partition) ?? { manifests: [], objects: [] };
+  const dump = newestChain(await readDump(options.store, options.layout), options.partition);
   const audit = auditPartition(options.partition, dump.manifests, dump.objects, options.committed);
   const problems = audit.findings.filter(isProblem).map(describeFinding);
   const records = await kafkajsRecords(options.topic, options.partition, options.brokers);

@@ -53,11 +53,21 @@ describe('auditPartition', () => {
     ]);
   });
 
-  it('does not call the newest planned object missing before the commit passes it', () => {
-    expect(auditPartition(0, [manifest(0, 5, 'a'), manifest(5, 9, 'b')], [{ key: 'a', size: 10 }], 5).findings.map((f) => f.kind)).toEqual(['uncommitted']);
+  it('calls the chain\'s last object, not yet stored, a pending plan; any other a hole', () => {
+    const pending = auditPartition(0, [manifest(0, 5, 'a'), manifest(5, 9, 'b')], [{ key: 'a', size: 10 }], 5);
+    expect(pending.findings.map((f) => [f.kind, isProblem(f)])).toEqual([
+      ['plan-pending', false],
+      ['uncommitted', false],
+    ]);
+    const hole = auditPartition(0, [manifest(0, 5, 'a'), manifest(5, 9, 'b')], [{ key: 'b', size: 10 }], 9);
+    expect(hole.findings.map((f) => [f.kind, isProblem(f)])).toEqual([['missing-object', true]]);
   });
 
-  it('flags a committed offset that is no object boundary', () => {
-    expect(auditPartition(0, [manifest(0, 5, 'a')], [{ key: 'a', size: 10 }], 3).findings.map((f) => f.kind)).toEqual(['commit-outside-chain']);
+  it('reports a group offset that is missing or off the chain, as information: the chain is the record', () => {
+    const off = auditPartition(0, [manifest(0, 5, 'a')], [{ key: 'a', size: 10 }], 3);
+    expect(off.findings.map((f) => [f.kind, isProblem(f)])).toEqual([['commit-outside-chain', false]]);
+    const missing = auditPartition(0, [manifest(0, 5, 'a')], [{ key: 'a', size: 10 }], null);
+    expect(missing.findings.map((f) => [f.kind, isProblem(f)])).toEqual([['group-offset-missing', false]]);
+    expect(auditPartition(0, [manifest(0, 5, 'a')], [{ key: 'a', size: 10 }], undefined).findings).toEqual([]);
   });
 });

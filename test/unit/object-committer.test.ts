@@ -11,9 +11,11 @@ import type { KafkaRecord } from '../../src/kafka/record-batch';
 import { ManualClock } from '../support/clock';
 
 const layout = { prefix: 'p/', instanceId: 'ckafka-test', topicId: 'topic-test' };
+const chain = { layout, partition: 0, generation: 0 };
 const WINDOW = Date.UTC(2026, 0, 1, 10, 0);
+const EMPTY_HEAD = { v: 1 as const, generation: 0, nextOffset: 0, windowStartMs: null, lastRecord: null };
 
-function setup(lease: LeaseGuard = { assertHeld: async () => {}, trackUploads: async () => {} }) {
+function setup(lease: LeaseGuard = { assertHeld: async () => {}, trackUploads: async () => {}, recordState: async () => {} }) {
   const store = new MemoryObjectStore();
   const steps: string[] = [];
   const put = store.putObject.bind(store);
@@ -23,7 +25,7 @@ function setup(lease: LeaseGuard = { assertHeld: async () => {}, trackUploads: a
   };
   const committed: Manifest[] = [];
   const commits: number[] = [];
-  const common = { store, layout, topic: 'events', partition: 0, format: 'lines', compression: 'none' } as const;
+  const common = { store, chain, topic: 'events', format: 'lines', compression: 'none' } as const;
   const committer = new ObjectCommitter({
     ...common,
     commit: async (offset) => {
@@ -32,6 +34,7 @@ function setup(lease: LeaseGuard = { assertHeld: async () => {}, trackUploads: a
     },
     lease,
     writer: 'req-1',
+    head: EMPTY_HEAD,
     clock: new ManualClock(WINDOW),
     onCommitted: (m) => committed.push(m),
   });
@@ -61,7 +64,7 @@ describe('ObjectCommitter', () => {
     expect(steps).toEqual(['manifest', 'data', 'commit']);
     expect(commits).toEqual([13]);
     expect(manifest).toMatchObject({ key: object.key, startOffset: 10, nextOffset: 13, records: 3, bytes: 9, contentBytes: 9, windowStartMs: WINDOW, firstTimestamp: WINDOW, lastTimestamp: WINDOW + 2 });
-    expect(decodeManifest(store.objects.get(manifestKey(layout, 0, 10))!.body, 'm')).toEqual(manifest);
+    expect(decodeManifest(store.objects.get(manifestKey(chain, 10))!.body, 'm')).toEqual(manifest);
     expect(store.objects.get(object.key)!.body.toString()).toBe('a\nbb\nccc\n');
     expect(committed).toEqual([manifest]);
   });
@@ -70,7 +73,7 @@ describe('ObjectCommitter', () => {
     const { store, steps, commits, committer, factory } = setup();
     const theirs = setup();
     await theirs.committer.commitObject(objectWith(theirs.factory, 0, ['x', 'y']));
-    store.objects.set(manifestKey(layout, 0, 0), theirs.store.objects.get(manifestKey(layout, 0, 0))!);
+    store.objects.set(manifestKey(chain, 0), theirs.store.objects.get(manifestKey(chain, 0))!);
     const object = objectWith(factory, 0, ['x', 'y', 'z']);
     await expect(committer.commitObject(object)).rejects.toThrow(PlanConflictError);
     expect(steps).toEqual(['manifest']);
@@ -109,9 +112,9 @@ describe('ObjectCommitter', () => {
 
   it('writes nothing once the lease is lost', async () => {
     const lost = new Error('lease lost');
-    const { store, steps, committer, factory } = setup({ assertHeld: async () => Promise.reject(lost), trackUploads: async () => {} });
+    const { store, steps, committer, factory } = setup({ assertHeld: async () => Promise.reject(lost), trackUploads: async () => {}, recordState: async () => {} });
     await expect(committer.commitObject(objectWith(factory, 0, ['a']))).rejects.toBe(lost);
-    await expect(committer.commitRange(Object.assign(new OffsetRange(0), { nextOffset: 4, tombstones: 4 }), undefined)).rejects.toBe(lost);
+    await expect(committer.commitRange(Object.assign(new OffsetRange(0), { nextOffset: 4, tombstones: 4 }))).rejects.toBe(lost);
     expect(steps).toEqual([]);
     expect(store.objects.size).toBe(0);
   });
@@ -120,10 +123,10 @@ describe('ObjectCommitter', () => {
     const { store, steps, commits, committer } = setup();
     const range = new OffsetRange(20);
     range.skipTo(23);
-    const manifest = await committer.commitRange(range, WINDOW);
+    const manifest = await committer.commitRange(range);
     expect(steps).toEqual(['manifest', 'commit']);
     expect(manifest).toMatchObject({ key: null, startOffset: 20, nextOffset: 23, skippedOffsets: 3, records: 0 });
     expect(commits).toEqual([23]);
-    expect([...store.objects.keys()]).toEqual([manifestKey(layout, 0, 20)]);
+    expect([...store.objects.keys()]).toEqual([manifestKey(chain, 20)]);
   });
 });

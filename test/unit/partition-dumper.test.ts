@@ -2,6 +2,7 @@
 // (The same guarantees are proven end to end against real Kafka and the COS server in test/e2e.)
 import { gunzipSync } from 'node:zlib';
 import { MemoryObjectStore } from '../../src/cos/memory-store';
+import { parseChainHead } from '../../src/dump/chain';
 import { leaseFolder, manifestKey, BOOKKEEPING_SEGMENT } from '../../src/dump/keys';
 import { decodeManifest } from '../../src/dump/manifest';
 import { dumpPartition, type DumpSettings } from '../../src/dump/partition-dumper';
@@ -20,6 +21,7 @@ const settings: DumpSettings = {
   windowMinutes: 5,
   windowGraceSeconds: 30,
   flushOpenWindow: false,
+  timestampToleranceMs: 3_600_000,
   maxObjectBytes: 524288000,
   partSizeBytes: MiB,
   uploadConcurrency: 2,
@@ -32,9 +34,12 @@ const settings: DumpSettings = {
 async function dump(log: FakeLog, store: MemoryObjectStore, overrides: Partial<DumpSettings> = {}, now = NOW, readDeadline = Infinity) {
   const taken = await acquireLease({ store, folder: leaseFolder(layout, log.partition), holder: { requestId: 'test', functionName: 'consumer', startedAt: '' } });
   if (!taken.acquired) throw new Error('lease held');
-  const summary = await dumpPartition({ log, store, layout, lease: taken.lease, settings: { ...settings, ...overrides }, readDeadline, writer: 'test', clock: new ManualClock(now) });
-  await taken.lease.release();
-  return summary;
+  const head = parseChainHead(taken.previous?.state);
+  try {
+    return await dumpPartition({ log, store, layout, lease: taken.lease, head, settings: { ...settings, ...overrides }, readDeadline, writer: 'test', clock: new ManualClock(now) });
+  } finally {
+    await taken.lease.release();
+  }
 }
 
 function dataKeys(store: MemoryObjectStore): string[] {
@@ -216,32 +221,44 @@ describe('dumpPartition', () => {
     for (const m of manifests(store)) expect(m.bytes).toBeLessThanOrEqual(max);
   });
 
-  it('adopts objects an earlier invocation stored but did not commit, writing nothing twice', async () => {
+  it('adopts objects an earlier invocation stored but recorded nowhere else, writing nothing twice', async () => {
     const log = new FakeLog();
     const store = new MemoryObjectStore();
     const values = await fill(log, 100, 10);
     await dump(log, store);
-    log.committedOffset = undefined; // as if the commit never happened
+    // As if the invocation died right after storing its object: no head in the lease, no group commit.
+    for (const key of [...store.objects.keys()]) if (key.includes('/leases/')) store.objects.delete(key);
+    log.committedOffset = undefined;
     log.commits = [];
-    const before = [...store.objects.keys()].filter((k) => !k.includes('/leases/')).sort();
+    const before = [...store.objects.keys()].sort();
     const summary = await dump(log, store);
     expect(summary).toMatchObject({ adopted: 1, records: 0, toOffset: 100 });
     expect([...store.objects.keys()].filter((k) => !k.includes('/leases/')).sort()).toEqual(before);
-    expect(log.commits).toEqual([100]);
+    expect(log.commits.at(-1)).toBe(100);
     expectSameBytes(dumped(store), lines(values));
   });
 
-  it('finishes exactly the object a crashed invocation planned', async () => {
+  it('finishes exactly the object a crashed invocation planned, whatever its deadline', async () => {
     const log = new FakeLog();
     const store = new MemoryObjectStore();
     const values = await fill(log, 100, 10);
-    await dump(log, store, { maxObjectBytes: 500 });
-    const plannedKey = manifests(store)[1]!.key!;
-    store.objects.delete(plannedKey); // manifest stored, data never completed
-    log.committedOffset = { offset: manifests(store)[1]!.startOffset, metadata: null };
-    const summary = await dump(log, store, { maxObjectBytes: 10_000_000 });
-    expect(store.objects.has(plannedKey)).toBe(true);
-    expect(summary.objects[0]!.key).toBe(plannedKey);
+    // The second object's data never gets stored: its manifest (the plan) does.
+    const put = store.putObject.bind(store);
+    let dataPuts = 0;
+    store.putObject = async (key, body, options) => {
+      if (!key.includes('_ckafka-cos') && ++dataPuts === 2) throw new Error('crash before the data object');
+      return put(key, body, options);
+    };
+    await expect(dump(log, store, { maxObjectBytes: 500 })).rejects.toThrow('crash before the data object');
+    store.putObject = put;
+    const plan = manifests(store).at(-1)!;
+    expect(store.objects.has(plan.key!)).toBe(false);
+    // Its deadline passed before it began: the plan is finished all the same, then reading stops.
+    const summary = await dump(log, store, { maxObjectBytes: 10_000_000 }, NOW, 0);
+    expect(store.objects.has(plan.key!)).toBe(true);
+    expect(summary.objects.map((o) => [o.key, o.startOffset, o.nextOffset])).toEqual([[plan.key, plan.startOffset, plan.nextOffset]]);
+    expect(summary.stopReason).toBe('deadline');
+    await dump(log, store);
     expectSameBytes(dumped(store), lines(values));
   });
 
@@ -277,7 +294,7 @@ describe('dumpPartition', () => {
     await fill(log, 100, 10);
     const summary = await dump(log, store, {}, NOW, 0);
     expect(summary).toMatchObject({ stopReason: 'deadline', toOffset: 0, lag: 100 });
-    expect(store.objects.has(manifestKey(layout, 0, 0))).toBe(false);
+    expect(store.objects.has(manifestKey({ layout, partition: 0, generation: 0 }, 0))).toBe(false);
     expect(dataKeys(store)).toEqual([]);
   });
 });

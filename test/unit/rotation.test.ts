@@ -1,4 +1,4 @@
-import { placeRecord, recordWindow } from '../../src/dump/rotation';
+import { judgeTimestamp, placeRecord, recordWindow } from '../../src/dump/rotation';
 import { isWindowClosed, utcDate, windowStartOf } from '../../src/dump/window';
 
 const MIN = 60_000;
@@ -19,17 +19,48 @@ describe('windows', () => {
   });
 });
 
-describe('recordWindow', () => {
-  it("files a record under its own window, never one before the previous object's", () => {
-    const t = Date.UTC(2026, 0, 1, 10, 7);
-    expect(recordWindow(t, 5, undefined, 0)).toBe(Date.UTC(2026, 0, 1, 10, 5));
-    const later = Date.UTC(2026, 0, 1, 11, 0);
-    expect(recordWindow(t, 5, later, 0)).toBe(later);
+describe('judgeTimestamp', () => {
+  const now = Date.UTC(2026, 0, 1, 12, 0);
+  const hour = 60 * MIN;
+
+  it('accepts timestamps within the tolerance of the clock and of the window being filled', () => {
+    expect(judgeTimestamp(now + hour, undefined, now, hour)).toBe('usable');
+    expect(judgeTimestamp(now - 30 * 24 * hour, undefined, now, hour)).toBe('usable');
+    expect(judgeTimestamp(now - hour, now, now, hour)).toBe('usable');
   });
 
-  it('files a record without a timestamp under the current window', () => {
-    expect(recordWindow(-1, 5, 600_000, 0)).toBe(600_000);
-    expect(recordWindow(-1, 5, undefined, 7 * MIN)).toBe(5 * MIN);
+  it('refuses a producer clock far ahead, one far behind the current window, and none at all', () => {
+    expect(judgeTimestamp(Date.UTC(2100, 0, 1), undefined, now, hour)).toBe('ahead');
+    expect(judgeTimestamp(now + hour + 1, undefined, now, hour)).toBe('ahead');
+    expect(judgeTimestamp(Date.UTC(1970, 0, 1, 0, 0, 1), now, now, hour)).toBe('behind');
+    expect(judgeTimestamp(-1, now, now, hour)).toBe('none');
+    expect(judgeTimestamp(253402300800000, undefined, now, hour)).toBe('none');
+  });
+});
+
+describe('recordWindow', () => {
+  const rules = { windowMinutes: 5, windowGraceSeconds: 30, timestampToleranceMs: 60 * MIN };
+
+  it("files a record under its own window, never one before the previous object's", () => {
+    const t = Date.UTC(2026, 0, 1, 10, 7);
+    expect(recordWindow(t, 'usable', undefined, 0, rules)).toBe(Date.UTC(2026, 0, 1, 10, 5));
+    const later = Date.UTC(2026, 0, 1, 11, 0);
+    expect(recordWindow(t, 'usable', later, 0, rules)).toBe(later);
+  });
+
+  it('files a record with a timestamp out of tolerance under the current window, or the latest closed one', () => {
+    const now = Date.UTC(2026, 0, 1, 10, 7);
+    // At 10:07 the 10:00 window is closed (10:05 plus 30 s of grace); 10:05 is still open.
+    expect(recordWindow(Date.UTC(2100, 0, 1), 'ahead', undefined, now, rules)).toBe(Date.UTC(2026, 0, 1, 10, 0));
+    expect(recordWindow(Date.UTC(2100, 0, 1), 'ahead', 600_000, now, rules)).toBe(600_000);
+    expect(recordWindow(0, 'behind', Date.UTC(2026, 0, 1, 10, 5), now, rules)).toBe(Date.UTC(2026, 0, 1, 10, 5));
+  });
+
+  it('files a record without a timestamp by when it is dumped, never before the current window', () => {
+    const now = Date.UTC(2026, 0, 1, 10, 7);
+    expect(recordWindow(-1, 'none', undefined, now, rules)).toBe(Date.UTC(2026, 0, 1, 10, 0));
+    expect(recordWindow(-1, 'none', 600_000, now, rules)).toBe(Date.UTC(2026, 0, 1, 10, 0));
+    expect(recordWindow(-1, 'none', Date.UTC(2026, 0, 1, 10, 5), now, rules)).toBe(Date.UTC(2026, 0, 1, 10, 5));
   });
 });
 

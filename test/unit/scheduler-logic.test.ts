@@ -28,6 +28,22 @@ describe('planTick', () => {
   it('costs nothing on an idle topic', () => {
     expect(planTick([p(0, 5, 5), p(1, 0)]).work).toEqual([]);
   });
+
+  it('names a partition that has not advanced for three windows while records wait, with its last stop reason', () => {
+    const now = Date.UTC(2026, 0, 1, 12, 0);
+    const rules = { nowMs: now, windowMinutes: 5, windowGraceSeconds: 30 };
+    const at = (minutesAgo: number, stop: string) => ({ advancedAt: now - minutesAgo * 60_000, stop });
+    const plan = planTick(
+      [
+        { ...p(0, 10, 5), metadata: at(16, 'open-window') },
+        { ...p(1, 10, 5), metadata: at(15, 'no-progress') },
+        { ...p(2, 10, 10), metadata: at(600, 'caught-up') },
+        { ...p(3, 10, 5), metadata: {} },
+      ],
+      rules,
+    );
+    expect(plan.stalled).toEqual([{ topic: 't', partition: 0, lag: 5, advancedAt: now - 16 * 60_000, lastStop: 'open-window' }]);
+  });
 });
 
 describe('parseTickEvent', () => {

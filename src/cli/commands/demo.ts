@@ -77,7 +77,7 @@ export async function run(args: string[]): Promise<number> {
     const store = new CosObjectStore(createCosClient({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }), { bucket: stack.bucket, region: stack.env.COS_REGION! });
     const layout = { prefix: '', instanceId: LOCAL_INSTANCE_ID, topicId: localTopicId(LOCAL_INSTANCE_ID, TOPIC) };
     const dump = await readDump(store, layout);
-    const rows = [...dump.values()].flatMap((p) =>
+    const rows = dump.flatMap((p) =>
       p.manifests.filter((m) => m.key !== null).map((m) => [m.key!, bytes(m.bytes), m.records, `${m.partition}: ${m.startOffset}..${m.nextOffset - 1}`]),
     );
     console.log(`\nobjects written to bucket ${stack.bucket}:`);

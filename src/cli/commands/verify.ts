@@ -22,8 +22,8 @@ export function printVerdict(verdict: TopicVerdict, log: (line: string) => void 
   log(
     table(
       ['partition', 'objects', 'records', 'stored', 'offsets', 'committed', 'content', 'result'],
-      verdict.partitions.map(({ audit, content, ok }) => [
-        audit.partition,
+      verdict.partitions.map(({ generation, audit, content, ok }) => [
+        generation > 0 ? `${audit.partition} (chain ${generation})` : audit.partition,
         audit.objects,
         audit.records,
         bytes(audit.bytes),
@@ -34,9 +34,10 @@ export function printVerdict(verdict: TopicVerdict, log: (line: string) => void 
       ]),
     ),
   );
-  for (const { audit, content } of verdict.partitions) {
-    for (const finding of audit.findings) log(`  partition ${audit.partition}: ${describeFinding(finding)}`);
-    for (const mismatch of content?.mismatches ?? []) log(`  partition ${audit.partition}: ${mismatch.key}: ${mismatch.message}`);
+  for (const { generation, audit, content } of verdict.partitions) {
+    const name = `partition ${audit.partition}${generation > 0 ? ` (chain ${generation}, after the topic was re-created)` : ''}`;
+    for (const finding of audit.findings) log(`  ${name}: ${describeFinding(finding)}`);
+    for (const mismatch of content?.mismatches ?? []) log(`  ${name}: ${mismatch.key}: ${mismatch.message}`);
   }
 }
 
