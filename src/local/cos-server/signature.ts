@@ -76,6 +76,18 @@ function within(range: string, nowSec: number): 'ok' | 'expired' | 'early' | 'ma
 
 const deny = (code: string, message: string): SignatureFailure => ({ status: 403, code, message });
 
+/**
+ * The request as the client may have signed it. SDKs sign the Host header in one of two ways: as sent
+ * (`127.0.0.1:9000`, what the Node SDK signs for a path-style Domain) or without the port (`127.0.0.1`,
+ * what the Python SDK takes from the URL), and on COS's own endpoints, port 443 or 80 never sent, the two
+ * are the same. Either is accepted; the host itself must still be the one signed.
+ */
+function hostVariants(request: SignedRequest, headerList: string[]): SignedRequest[] {
+  const host = request.headers.host;
+  if (!headerList.includes('host') || typeof host !== 'string' || !/:\d+$/.test(host)) return [request];
+  return [request, { ...request, headers: { ...request.headers, host: host.replace(/:\d+$/, '') } }];
+}
+
 /** Checks a request's signature (header or query string); returns the failure COS would answer, or undefined. */
 export function verifyRequest(request: SignedRequest, credentials: Credential[], nowMs: number): SignatureFailure | undefined {
   const header = request.headers.authorization;
@@ -97,11 +109,17 @@ export function verifyRequest(request: SignedRequest, credentials: Credential[],
   }
   const headerList = (auth['q-header-list'] ?? '').split(';').filter(Boolean);
   const paramList = (auth['q-url-param-list'] ?? '').split(';').filter(Boolean);
-  const expected = signature(credential.secretKey, request, { signTime: auth['q-sign-time'], keyTime: auth['q-key-time'], headerList, paramList });
+  const fields = { signTime: auth['q-sign-time'], keyTime: auth['q-key-time'], headerList, paramList };
   const given = Buffer.from(auth['q-signature'], 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected, 'utf8'))) return deny('SignatureDoesNotMatch', 'The Signature you specified is invalid.');
-  // The host must be signed: otherwise a signature for one bucket would open every bucket.
-  if (!headerList.includes('host')) return deny('AccessDenied', 'The host header must be signed.');
+  const matches = (signed: SignedRequest) => {
+    const expected = Buffer.from(signature(credential.secretKey, signed, fields), 'utf8');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  if (!hostVariants(request, headerList).some(matches)) return deny('SignatureDoesNotMatch', 'The Signature you specified is invalid.');
+  // A signature need not cover the Host header: COS documents signing it as the SDKs' default, which their
+  // SignHost=False (Python), ForceSignHost: false (Node) and signHost (Go) options turn off, "at the risk of
+  // failed requests or a security hole" (such a signature is good for any bucket of the account), and COS
+  // serves those requests. So does this server; what is signed must still match.
   if (credential.sessionToken !== undefined) {
     const token = request.headers['x-cos-security-token'] ?? request.query['x-cos-security-token'];
     if (token !== credential.sessionToken) return deny('InvalidAccessKeyId', token ? 'The security token you provided is invalid.' : 'Temporary credentials need x-cos-security-token.');
