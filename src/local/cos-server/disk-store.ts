@@ -4,7 +4,7 @@
 //
 // Like MinIO's file system mode, a key cannot be both an object and a folder of other objects (`a` and
 // `a/b`): the second is refused with a clear error. The product never writes such keys.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { constants, createReadStream, existsSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -18,12 +18,15 @@ export interface ObjectMeta {
   contentType: string;
   storageClass: string;
   metadata: Record<string, string>;
+  /** Standard headers kept with the object (Cache-Control, Content-Disposition...), lower-case names. */
+  headers?: Record<string, string>;
 }
 
 export interface NewObject {
   contentType?: string;
   storageClass: string;
   metadata: Record<string, string>;
+  headers?: Record<string, string>;
 }
 
 export class CosRequestError extends Error {
@@ -217,7 +220,7 @@ export class DiskStore {
       await rm(tmp, { force: true });
       throw new CosRequestError(400, 'BadDigest', 'The Content-MD5 you specified did not match what was received.');
     }
-    const meta: ObjectMeta = { etag: md5, size, lastModified: Date.now(), contentType: options.contentType ?? 'application/octet-stream', storageClass: options.storageClass, metadata: options.metadata };
+    const meta: ObjectMeta = { etag: md5, size, lastModified: Date.now(), contentType: options.contentType ?? 'application/octet-stream', storageClass: options.storageClass, metadata: options.metadata, headers: options.headers };
     await this.commit(bucket, key, tmp, meta, options.forbidOverwrite);
     return meta;
   }
@@ -273,20 +276,23 @@ export class DiskStore {
   // Multipart uploads -------------------------------------------------------------------------------
 
   private uploadDir(bucket: string, uploadId: string): string {
-    if (!/^[0-9a-f-]{36}$/.test(uploadId)) throw new CosRequestError(404, 'NoSuchUpload', 'The specified upload does not exist.');
+    if (!/^[0-9a-f-]{36,64}$/.test(uploadId)) throw new CosRequestError(404, 'NoSuchUpload', 'The specified upload does not exist.');
     return this.internal(bucket, 'uploads', uploadId);
   }
 
   async initiate(bucket: string, key: string, object: NewObject): Promise<string> {
     this.objectPath(bucket, key);
-    const uploadId = randomUUID();
+    // Like COS's, upload ids start with the time, so that ids sort in the order uploads began: the
+    // listing pages by id, and clients take a key's last upload as its newest.
+    const uploadId = `${String(Date.now()).padStart(13, '0')}${randomBytes(16).toString('hex')}`;
     const dir = this.uploadDir(bucket, uploadId);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'upload.json'), JSON.stringify({ key, initiated: Date.now(), ...object }));
     return uploadId;
   }
 
-  private async upload(bucket: string, key: string, uploadId: string): Promise<{ key: string; initiated: number } & NewObject> {
+  /** An upload in progress of this key (its record), or NoSuchUpload. */
+  async upload(bucket: string, key: string, uploadId: string): Promise<{ key: string; initiated: number } & NewObject> {
     const dir = this.uploadDir(bucket, uploadId);
     const record = await readFile(join(dir, 'upload.json'), 'utf8').then(
       (t) => JSON.parse(t) as { key: string; initiated: number } & NewObject,
@@ -352,7 +358,7 @@ export class DiskStore {
     const records = chosen.map((part) => stored.get(part.partNumber)!);
     const size = records.reduce((sum, part) => sum + part.size, 0);
     const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${chosen.length}`;
-    const meta: ObjectMeta = { etag, size, lastModified: Date.now(), contentType: upload.contentType ?? 'application/octet-stream', storageClass: upload.storageClass, metadata: upload.metadata };
+    const meta: ObjectMeta = { etag, size, lastModified: Date.now(), contentType: upload.contentType ?? 'application/octet-stream', storageClass: upload.storageClass, metadata: upload.metadata, headers: upload.headers };
     // Parts written in place back to back from the start, and nothing after them, already are the object:
     // it is renamed, not copied. A refused commit (the key exists) leaves the upload as it was.
     const claimed = isContiguous(records) && this.inPlace.claimForComplete(uploadId);
@@ -403,6 +409,7 @@ export class DiskStore {
     this.strides.forget(dir);
   }
 
+  /** Uploads in progress, by key in UTF-8 byte order, then by id (oldest first). */
   async listUploads(bucket: string, prefix: string): Promise<Array<{ key: string; uploadId: string; initiated: number; storageClass: string }>> {
     const root = this.internal(bucket, 'uploads');
     const uploads = [];
@@ -413,6 +420,6 @@ export class DiskStore {
       );
       if (record && record.key.startsWith(prefix)) uploads.push({ key: record.key, uploadId, initiated: record.initiated, storageClass: record.storageClass });
     }
-    return uploads.sort((a, b) => (a.key === b.key ? a.uploadId.localeCompare(b.uploadId) : Buffer.compare(Buffer.from(a.key), Buffer.from(b.key))));
+    return uploads.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)) || (a.uploadId < b.uploadId ? -1 : a.uploadId > b.uploadId ? 1 : 0));
   }
 }

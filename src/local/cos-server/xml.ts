@@ -1,5 +1,5 @@
-// The XML the COS API speaks: fixed-shape answers written by hand, and the one request body it parses
-// (the part list of Complete Multipart Upload).
+// The XML the COS API speaks: fixed-shape answers written by hand, and the request bodies it parses (the
+// part list of Complete Multipart Upload, the key list of DELETE Multiple Objects).
 
 export function escapeXml(value: string): string {
   return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
@@ -41,4 +41,19 @@ export function parseCompleteParts(xml: string): Array<{ partNumber: number; eta
     parts.push({ partNumber: Number(number), etag: unescapeXml(etag).trim().replace(/^"|"$/g, '') });
   }
   return parts;
+}
+
+/** Parses `<Delete><Quiet>bool</Quiet><Object><Key>k</Key></Object>...</Delete>`; undefined if malformed. */
+export function parseDeleteRequest(xml: string): { quiet: boolean; keys: string[] } | undefined {
+  const body = /<Delete(?:\s[^>]*)?>([\s\S]*)<\/Delete>/.exec(xml)?.[1];
+  if (body === undefined) return undefined;
+  const quiet = /<Quiet>\s*([^<]*?)\s*<\/Quiet>/.exec(body)?.[1];
+  if (quiet !== undefined && quiet !== 'true' && quiet !== 'false') return undefined;
+  const keys: string[] = [];
+  for (const match of body.matchAll(/<Object>([\s\S]*?)<\/Object>/g)) {
+    const key = /<Key>([\s\S]*?)<\/Key>/.exec(match[1]!)?.[1];
+    if (key === undefined) return undefined;
+    keys.push(unescapeXml(key));
+  }
+  return { quiet: quiet === 'true', keys };
 }
