@@ -1,5 +1,6 @@
 // The local SCF/CKafka API emulator through the real tencentcloud-sdk-nodejs clients.
 import { resolve } from 'node:path';
+import { scf as scfSdk } from 'tencentcloud-sdk-nodejs-scf';
 import { localTopicId, startApiEmulator, type ApiEmulator } from '../../src/local/api-emulator';
 import { createCkafkaClient, createScfClient } from '../../src/tencent/clients';
 import { createTopic, testBrokers, uniqueTopic } from '../support/kafka';
@@ -135,6 +136,18 @@ describe('signatures', () => {
     } finally {
       Date.now = realNow;
     }
+  });
+
+  it('takes parameters from a GET query string, signed over the host without its port as the Node SDK signs it', async () => {
+    const client = new scfSdk.v20180416.Client({
+      credential: { secretId: CREDS.secretId, secretKey: CREDS.secretKey },
+      region: 'ap-guangzhou',
+      profile: { httpProfile: { endpoint: new URL(api.endpoint).host, protocol: 'http://', reqMethod: 'GET' } },
+    });
+    const event = { via: 'GET', text: 'a b&c=d+e %41 é' };
+    const answer = await client.Invoke({ FunctionName: 'echo', InvocationType: 'RequestResponse', ClientContext: JSON.stringify(event) });
+    expect(JSON.parse(answer.Result!.RetMsg!).event).toEqual(event);
+    expect((await apiError(client.Invoke({ FunctionName: 'nope', InvocationType: 'RequestResponse' }))).code).toBe('ResourceNotFound.Function');
   });
 
   it('rejects an unsigned request', async () => {

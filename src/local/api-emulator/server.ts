@@ -1,6 +1,7 @@
 // A local Tencent Cloud API endpoint for SCF `Invoke` and CKafka `DescribeTopicAttributes`, driven by the
-// real tencentcloud-sdk-nodejs clients: TC3 signatures checked, `X-TC-Action` routing, the API's answer and
-// error shapes, a configurable Invoke rate limit, and injectable errors.
+// real tencentcloud-sdk-nodejs and tencentcloud-sdk-python clients: TC3 signatures checked, parameters by
+// POST (JSON) or GET (query string), `X-TC-Action` routing, the API's answer and error shapes, a
+// configurable Invoke rate limit, and injectable errors.
 import { createHash, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -8,6 +9,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { FaultRules, type FaultRule } from '../fault-rules';
 import { FunctionRunner, type FunctionDefinition, type InvocationRecord } from './functions';
 import { verifyTc3, type ApiCredential } from './tc3';
+import { ParamsError, requestParams } from './params';
 import { listenOnLoopback } from '../ports';
 
 export type ApiAction = 'Invoke' | 'DescribeTopicAttributes';
@@ -190,11 +192,12 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
     };
   }
 
-  // Routed by action and version: the SDK takes the credential scope's service from the endpoint's first
-  // label, which for a local endpoint (127.0.0.1:PORT) is not the product name.
-  const routes: Record<string, { version: string; action: ApiAction; handle: (p: Record<string, unknown>) => Promise<Record<string, unknown>> }> = {
-    Invoke: { version: '2018-04-16', action: 'Invoke', handle: invoke },
-    DescribeTopicAttributes: { version: '2019-08-19', action: 'DescribeTopicAttributes', handle: describeTopic },
+  // Routed by action and version. The credential scope names the product (`scf`, `ckafka`: the Python SDK),
+  // or for an endpoint that is no product's host, whatever precedes its first dot (the Node SDK takes `127`
+  // from `127.0.0.1:PORT`); any other service is refused, as the real gateway refuses another product's.
+  const routes: Record<string, { version: string; service: string; action: ApiAction; handle: (p: Record<string, unknown>) => Promise<Record<string, unknown>> }> = {
+    Invoke: { version: '2018-04-16', service: 'scf', action: 'Invoke', handle: invoke },
+    DescribeTopicAttributes: { version: '2019-08-19', service: 'ckafka', action: 'DescribeTopicAttributes', handle: describeTopic },
   };
 
   function answer(res: ServerResponse, body: Record<string, unknown>, requestId: string): void {
@@ -203,26 +206,35 @@ export async function startApiEmulator(options: ApiEmulatorOptions): Promise<Api
     res.end(text);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomUUID();
+  async function readBody(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    return Buffer.concat(chunks);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const body = await readBody(req);
     const fail = (code: string, message: string) => answer(res, { Error: { Code: code, Message: message } }, requestId);
     try {
       const target = req.url ?? '/';
       const at = target.indexOf('?');
-      const auth = verifyTc3({ method: req.method ?? 'POST', path: at >= 0 ? target.slice(0, at) : target, query: at >= 0 ? target.slice(at + 1) : '', headers: req.headers, body }, options.credentials, Date.now());
+      const method = req.method ?? 'POST';
+      const query = at >= 0 ? target.slice(at + 1) : '';
+      const auth = verifyTc3({ method, path: at >= 0 ? target.slice(0, at) : target, query, headers: req.headers, body }, options.credentials, Date.now());
       if (!auth.ok) return fail(auth.code, auth.message);
       const actionName = String(req.headers['x-tc-action'] ?? '');
       const route = Object.prototype.hasOwnProperty.call(routes, actionName) ? routes[actionName] : undefined;
       if (!route) return fail('InvalidAction', `The action ${actionName} is not supported by the local API emulator.`);
       if (req.headers['x-tc-version'] !== route.version) return fail('InvalidParameter', `Version ${String(req.headers['x-tc-version'])} is not ${route.version}.`);
+      const hostLabel = String(req.headers.host ?? '').split('.')[0];
+      if (auth.service !== route.service && auth.service !== hostLabel) return fail('AuthFailure.SignatureFailure', `The credential scope names the service "${auth.service}", not ${route.service}.`);
       let params: Record<string, unknown>;
       try {
-        params = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
-      } catch {
-        return fail('InvalidParameter', 'The request body is not valid JSON.');
+        params = requestParams(method, String(req.headers['content-type'] ?? ''), query, body);
+      } catch (err) {
+        if (err instanceof ParamsError) return fail('InvalidParameter', err.message);
+        throw err;
       }
       const faultTarget = String(params.FunctionName ?? params.TopicName ?? '');
       calls.push({ action: actionName, target: actionName === 'DescribeTopicAttributes' ? `${String(params.InstanceId)}/${faultTarget}` : faultTarget });

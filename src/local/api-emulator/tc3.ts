@@ -1,4 +1,7 @@
-// Verifies Tencent Cloud API 3.0 signatures (TC3-HMAC-SHA256) as the real API gateway does.
+// Verifies Tencent Cloud API 3.0 signatures (TC3-HMAC-SHA256) as the real API gateway does: the canonical
+// request is the method, the path, the query string as sent (GET carries the parameters there, POST none),
+// the signed headers, and the SHA-256 of the body, or of the literal "UNSIGNED-PAYLOAD" when the client
+// sends `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` and leaves the body out of the signature.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface ApiCredential {
@@ -29,15 +32,24 @@ function header(headers: Tc3Request['headers'], name: string): string {
   return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
-export function tc3Signature(secretKey: string, request: Tc3Request, signedHeaders: string[], timestamp: number, date: string, service: string): string {
-  const canonicalHeaders = signedHeaders
-    .map((name) => {
-      // The SDK signs the host without its port.
-      const value = name === 'host' ? header(request.headers, 'host').replace(/:\d+$/, '') : header(request.headers, name);
-      return `${name}:${value.trim()}\n`;
-    })
-    .join('');
-  const canonicalRequest = [request.method.toUpperCase(), request.path, request.query, canonicalHeaders, signedHeaders.join(';'), sha256(request.body)].join('\n');
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+
+function payloadHash(request: Tc3Request): string {
+  return sha256(header(request.headers, 'x-tc-content-sha256') === UNSIGNED_PAYLOAD ? UNSIGNED_PAYLOAD : request.body);
+}
+
+/**
+ * The Host values a client may have signed: as sent (the Python SDK signs `127.0.0.1:9000`) or without the
+ * port (the Node SDK signs the URL's hostname). On the real endpoints no port is sent and the two agree.
+ */
+function signedHosts(request: Tc3Request): string[] {
+  const host = header(request.headers, 'host');
+  return /:\d+$/.test(host) ? [host, host.replace(/:\d+$/, '')] : [host];
+}
+
+export function tc3Signature(secretKey: string, request: Tc3Request, signedHeaders: string[], timestamp: number, date: string, service: string, host = header(request.headers, 'host')): string {
+  const canonicalHeaders = signedHeaders.map((name) => `${name}:${(name === 'host' ? host : header(request.headers, name)).trim()}\n`).join('');
+  const canonicalRequest = [request.method.toUpperCase(), request.path, request.query, canonicalHeaders, signedHeaders.join(';'), payloadHash(request)].join('\n');
   const stringToSign = ['TC3-HMAC-SHA256', String(timestamp), `${date}/${service}/tc3_request`, sha256(canonicalRequest)].join('\n');
   const signing = hmac(hmac(hmac(`TC3${secretKey}`, date), service), 'tc3_request');
   return createHmac('sha256', signing).update(stringToSign).digest('hex');
@@ -49,7 +61,7 @@ function utcDate(seconds: number): string {
 
 export function verifyTc3(request: Tc3Request, credentials: ApiCredential[], nowMs: number): Tc3Result {
   const authorization = header(request.headers, 'authorization');
-  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([a-z0-9]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(authorization);
+  const m = /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([a-z0-9:-]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(authorization);
   if (!m) return { ok: false, code: 'AuthFailure.InvalidAuthorization', message: 'The Authorization header is missing or is not a TC3-HMAC-SHA256 signature.' };
   const [, secretId, date, service, signedList, given] = m as unknown as [string, string, string, string, string, string];
   const credential = credentials.find((c) => c.secretId === secretId);
@@ -60,8 +72,8 @@ export function verifyTc3(request: Tc3Request, credentials: ApiCredential[], now
   if (utcDate(timestamp) !== date) return { ok: false, code: 'AuthFailure.SignatureFailure', message: 'The credential date does not match X-TC-Timestamp.' };
   const signedHeaders = signedList.split(';');
   if (!signedHeaders.includes('host') || !signedHeaders.includes('content-type')) return { ok: false, code: 'AuthFailure.SignatureFailure', message: 'content-type and host must be signed.' };
-  const expected = tc3Signature(credential.secretKey, request, signedHeaders, timestamp, date, service);
-  if (!timingSafeEqual(Buffer.from(expected), Buffer.from(given))) return { ok: false, code: 'AuthFailure.SignatureFailure', message: 'The provided credentials could not be validated. Please check your signature is correct.' };
+  const matches = (host: string) => timingSafeEqual(Buffer.from(tc3Signature(credential.secretKey, request, signedHeaders, timestamp, date, service, host)), Buffer.from(given));
+  if (!signedHosts(request).some(matches)) return { ok: false, code: 'AuthFailure.SignatureFailure', message: 'The provided credentials could not be validated. Please check your signature is correct.' };
   if (credential.sessionToken !== undefined && header(request.headers, 'x-tc-token') !== credential.sessionToken) {
     return { ok: false, code: 'AuthFailure.TokenFailure', message: 'The X-TC-Token of the temporary credentials is missing or invalid.' };
   }
