@@ -18,7 +18,7 @@ export interface ObjectMeta {
   contentType: string;
   storageClass: string;
   metadata: Record<string, string>;
-  /** Standard headers kept with the object (Cache-Control, Content-Disposition...), lower-case names. */
+  /** Standard headers kept with the object (Cache-Control, Content-Disposition...). */
   headers?: Record<string, string>;
 }
 

@@ -7,8 +7,8 @@ import { xmlDocument, type XmlNode } from './xml';
 
 const STORAGE_CLASSES = new Set(['STANDARD', 'STANDARD_IA', 'ARCHIVE', 'DEEP_ARCHIVE', 'INTELLIGENT_TIERING', 'MAZ_STANDARD', 'MAZ_STANDARD_IA']);
 const META_PREFIX = 'x-cos-meta-';
-/** Standard headers COS keeps with an object and answers with on GET and HEAD. */
-export const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'] as const;
+/** Standard headers COS keeps with an object and answers with on GET and HEAD, as they are spelled in answers. */
+const STORED_HEADERS = ['Cache-Control', 'Content-Disposition', 'Content-Encoding', 'Content-Language', 'Expires'] as const;
 /** GET Object's `response-*` parameters override these answer headers (COS documents the same six). */
 const RESPONSE_OVERRIDES: Record<string, string> = {
   'response-content-type': 'Content-Type',
@@ -65,7 +65,7 @@ export function userMetadata(req: IncomingMessage): Record<string, string> {
 export function storedHeaders(req: IncomingMessage): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
-    const value = header(req, name);
+    const value = header(req, name.toLowerCase());
     if (value !== undefined && value !== '') kept[name] = value;
   }
   return kept;
@@ -97,10 +97,7 @@ export function objectHeaders(meta: ObjectMeta, query: Record<string, string> = 
   for (const [name, value] of Object.entries(meta.headers ?? {})) headers[name] = value;
   for (const [name, value] of Object.entries(meta.metadata)) headers[`${META_PREFIX}${name}`] = value;
   for (const [param, name] of Object.entries(RESPONSE_OVERRIDES)) {
-    if (query[param] !== undefined) {
-      delete headers[name.toLowerCase()];
-      headers[name] = query[param];
-    }
+    if (query[param] !== undefined) headers[name] = query[param];
   }
   return headers;
 }
