@@ -160,3 +160,16 @@ export async function lastManifestStart(store: ObjectStore, chain: ChainRef, gue
   }
   return low;
 }
+
+/**
+ * The newest chain of a partition and, when it has stored anything, the position of its end: from the head
+ * the last lease holder recorded, else from the last manifest. `guess` (the group's offset) speeds the search.
+ */
+export async function locateChainEnd(store: ObjectStore, layout: Layout, partition: number, head: ChainHead | undefined, guess?: number): Promise<{ chain: ChainRef; position?: ChainPosition }> {
+  const generations = await chainGenerations(store, layout, partition);
+  const chain: ChainRef = { layout, partition, generation: Math.max(0, head?.generation ?? 0, ...generations) };
+  const known = head?.generation === chain.generation ? head : undefined;
+  const from = known?.nextOffset ?? (await lastManifestStart(store, chain, guess));
+  if (from === undefined) return { chain };
+  return { chain, position: await followChain(store, chain, from, { floorWindow: known?.windowStartMs ?? undefined, lastRecord: known?.lastRecord }) };
+}

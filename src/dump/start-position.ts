@@ -7,7 +7,7 @@ import { createOrRead, type ObjectStore } from '../cos/store';
 import type { StartPosition } from '../config/config';
 import { readPartition } from '../kafka/partition-reader';
 import type { Clock } from '../util/clock';
-import { chainGenerations, followChain, lastManifestStart, type ChainHead, type ChainPosition } from './chain';
+import { locateChainEnd, type ChainHead, type ChainPosition } from './chain';
 import { startMarkerKey, type ChainRef, type Layout } from './keys';
 import type { Manifest } from './manifest';
 import type { PartitionLog } from './partition-log';
@@ -114,28 +114,23 @@ function judgeLoss(log: PartitionLog, from: number, logStart: number, options: S
 
 export async function decideStart(log: PartitionLog, options: StartOptions): Promise<StartDecision> {
   const { store, layout, head, clock } = options;
-  const [committedOffset, logStart, logEnd, generations] = await Promise.all([log.committed(), log.offsetFor('earliest'), log.offsetFor('latest'), chainGenerations(store, layout, log.partition)]);
-  const committed = committedOffset?.offset;
-  const generation = Math.max(0, head?.generation ?? 0, ...generations);
-  const chain: ChainRef = { layout, partition: log.partition, generation };
-  const base = { chain, logStart, logEnd, committed, committedMetadata: committedOffset?.metadata, adopted: [] };
 
-  // A boundary near the chain's end: the last holder's record of it, else the last manifest, found by listing.
-  const known = head?.generation === generation ? head : undefined;
-  const from = known?.nextOffset ?? (await lastManifestStart(store, chain, committed));
-  if (from === undefined) {
+  const [committedOffset, logStart, logEnd] = await Promise.all([log.committed(), log.offsetFor('earliest'), log.offsetFor('latest')]);
+  const committed = committedOffset?.offset;
+  const { chain, position } = await locateChainEnd(store, layout, log.partition, head, committed);
+  const base = { chain, logStart, logEnd, committed, committedMetadata: committedOffset?.metadata, adopted: [] };
+  if (!position) {
     // Nothing stored in this chain yet. The first chain may continue a group's offset (the original dump
     // functions, or an older version of this one); otherwise every first invocation agrees on one start.
-    const begin = generation === 0 && committed !== undefined ? committed : await agreedStart(log, store, chain, options.startPosition, clock);
+    const begin = chain.generation === 0 && committed !== undefined ? committed : await agreedStart(log, store, chain, options.startPosition, clock);
     if (begin > logEnd) return { ...base, offset: logStart, newChain: `the group's offset ${begin} is past the log's end ${logEnd} (topic re-created or log truncated); nothing of this log is in COS yet` };
     const lost = judgeLoss(log, begin, logStart, options);
     return { ...base, offset: lost ? logStart : begin, lost };
   }
 
-  const position = await followChain(store, chain, from, { floorWindow: known?.windowStartMs ?? undefined, lastRecord: known?.lastRecord });
   const mismatch = await chainMismatch(log, position, committed, logStart, logEnd, options.fetchMaxBytes);
   if (mismatch) {
-    const next: ChainRef = { ...chain, generation: generation + 1 };
+    const next: ChainRef = { ...chain, generation: chain.generation + 1 };
     const begin = await agreedStart(log, store, next, 'earliest', clock, mismatch);
     const lost = judgeLoss(log, begin, logStart, options);
     return { ...base, chain: next, offset: lost ? logStart : begin, lost, floorWindow: position.floorWindow, newChain: mismatch };

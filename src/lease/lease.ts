@@ -208,6 +208,14 @@ async function readLease(store: ObjectStore, folder: string, ttlMs: number): Pro
   return { epochs, latest, record, live: !record.released && ageMs <= ttlMs ? { holder: record, ageMs } : undefined };
 }
 
+/** What the newest epoch's holder said of its work (its state), without taking the lease: for tools that report. */
+export async function leaseState(store: ObjectStore, folder: string): Promise<unknown> {
+  for (;;) {
+    const state = await readLease(store, folder, DEFAULT_LEASE_TTL_MS);
+    if (state) return state.record?.state;
+  }
+}
+
 /** Tries to take the partition's lease. A live holder is reported, not waited for. */
 export async function acquireLease(options: LeaseOptions): Promise<AcquireResult> {
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { startTestCos, type TestCos } from '../support/cos';
 import { consumerEnv, dumpPartition, readBack } from '../support/dump';
-import { createTopic, produce, uniqueTopic } from '../support/kafka';
+import { createTopic, produce, uniqueTopic, withAdmin } from '../support/kafka';
 
 let cos: TestCos;
 let topic: string;
@@ -21,14 +21,16 @@ beforeAll(async () => {
 afterAll(async () => cos.stop());
 
 // Asynchronously: the COS server the CLI talks to runs in this very process.
-function verify(...args: string[]): Promise<{ status: number | null; out: string }> {
-  const cli = join(__dirname, '../../bin/ckafka-cos.js');
+function cli(command: string, ...args: string[]): Promise<{ status: number | null; out: string }> {
+  const bin = join(__dirname, '../../bin/ckafka-cos.js');
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, 'verify', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bin, command, ...args], { env: { PATH: process.env.PATH ?? '', ...env, CONSUMER_FUNCTION_NAME: 'dump-consumer' }, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, out: `${stdout}${stderr}` });
     });
   });
 }
+
+const verify = (...args: string[]) => cli('verify', ...args);
 
 describe('ckafka-cos verify', () => {
   it('passes a complete dump, checking every record against Kafka with --deep', async () => {
@@ -85,5 +87,20 @@ describe('ckafka-cos verify', () => {
     } finally {
       await cos.store.putObject(keys[0]!, original);
     }
+  });
+
+  it('reports a group offset Kafka forgot as information, and plan shows the lag from the chain in COS', async () => {
+    await withAdmin((admin) => admin.deleteGroups([env.KAFKA_GROUP_ID!]));
+    const { status, out } = await verify();
+    expect(out).toContain('partition 0: the group has no committed offset');
+    expect(out).toContain('verify: ok');
+    expect(status).toBe(0);
+    const plan = await cli('plan', '--json');
+    expect(plan.status).toBe(0);
+    const partitions = (JSON.parse(plan.out) as { partitions: Array<Record<string, unknown>> }).partitions;
+    expect(partitions.map((p) => [p.partition, p.committed, p.lag, p.chainEnd, p.chainLag])).toEqual([
+      [0, undefined, 1500, 1500, 0],
+      [1, undefined, 1500, 1500, 0],
+    ]);
   });
 });
