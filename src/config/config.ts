@@ -1,8 +1,9 @@
 // The typed configuration both functions run on, and how it is read from the environment.
 import type { CompressionName } from '../dump/compression';
-import type { FormatName } from '../dump/format/registry';
+import { FORMATS, type FormatName } from '../dump/format/registry';
+import type { FormatSettings } from '../dump/format/format';
 import type { KeyLayout } from '../dump/keys';
-import { VARIABLES, ROLE_VARIABLES, type FunctionRole, type Variable, type VariableValues } from './variables';
+import { FORMAT_VARIABLES, VARIABLES, ROLE_VARIABLES, type FunctionRole, type Variable, type VariableValues } from './variables';
 
 export type StartPosition = 'earliest' | 'latest' | number;
 
@@ -39,6 +40,8 @@ export interface Config {
   };
   dump: {
     format: FormatName;
+    /** The format's own settings (the variables it declares), by name. */
+    formatSettings: FormatSettings;
     compression: CompressionName;
     windowMinutes: number;
     windowGraceSeconds: number;
@@ -122,6 +125,12 @@ function parseVariables(env: Env, role: FunctionRole | 'tool', problems: string[
   return values as Values;
 }
 
+/** The values of the variables the formats declare. */
+function formatSettings(values: Values): FormatSettings {
+  const all = values as unknown as Record<string, unknown>;
+  return Object.fromEntries(FORMAT_VARIABLES.map((v) => [v.name, all[v.name]]));
+}
+
 /** Names that look like ours but are not: almost always a typo that would otherwise be silently ignored. */
 export function unknownVariables(env: Env): string[] {
   const known = new Set(VARIABLES.flatMap((v) => [v.name, ...(v.alias ? [v.alias] : [])]));
@@ -154,6 +163,11 @@ function crossCheck(values: Values, role: FunctionRole | 'tool', problems: strin
   if (max > part * PARTS_PER_UPLOAD_MAX) {
     problems.push(`MAX_OBJECT_BYTES: ${max} needs more than COS's ${PARTS_PER_UPLOAD_MAX} parts of PART_SIZE_BYTES ${part}; raise PART_SIZE_BYTES`);
   }
+  const format = values.FORMAT === undefined ? undefined : FORMATS[values.FORMAT];
+  if (format && !format.objectCompression && values.COMPRESSION !== undefined && values.COMPRESSION !== 'none') {
+    problems.push(`COMPRESSION: ${values.FORMAT} compresses inside its files; leave COMPRESSION unset (or none) and use the format's own setting`);
+  }
+  if (format?.check && values.PART_SIZE_BYTES !== undefined) problems.push(...format.check(formatSettings(values), values.PART_SIZE_BYTES));
   if (role === 'consumer' && values.COS_BUCKET && !values.COS_REGION && !/\.cos\./.test(values.COS_BUCKET)) {
     problems.push('COS_REGION (or region): required; the bucket\'s region, such as ap-guangzhou');
   }
@@ -211,6 +225,7 @@ export function loadConfig(env: Env, role: FunctionRole | 'tool'): Config {
     },
     dump: {
       format: v.FORMAT,
+      formatSettings: formatSettings(v),
       compression: v.COMPRESSION,
       windowMinutes: v.WINDOW_MINUTES,
       windowGraceSeconds: v.WINDOW_GRACE_SECONDS,

@@ -1,42 +1,14 @@
 // Every SCF environment variable the product reads, in one table: the loader, the README's configuration
-// reference and the serverless.yml check all come from here.
+// reference and the serverless.yml check all come from here. Formats add variables of their own.
 import { z } from 'zod';
 import { COMPRESSION_NAMES, COMPRESSIONS } from '../dump/compression';
 import { FORMAT_NAMES, FORMATS } from '../dump/format/registry';
+import { flag, integer, MiB, optionalText, text, withDefault, type FunctionRole, type Variable } from './variable';
 
-export type FunctionRole = 'consumer' | 'scheduler';
+export type { FunctionRole, Variable } from './variable';
 
-export interface Variable {
-  name: string;
-  /** The original Python dump functions' lower-case name, accepted so existing deployments switch over as is. */
-  alias?: string;
-  /** Parses the raw string (or undefined when unset) into its value. */
-  schema: z.ZodType;
-  description: string;
-  /** Shown in the reference; the schema applies it. */
-  default?: string;
-  /** Functions that cannot run without it. */
-  requiredBy?: readonly FunctionRole[];
-  secret?: boolean;
-  /** Only for the local stack (emulator addresses); a cloud deployment leaves it unset. */
-  localOnly?: boolean;
-}
-
-const MiB = 1024 * 1024;
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
-const text = () => z.string().trim().min(1, 'must not be empty');
-const optionalText = () => text().optional();
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-const withDefault = <T extends z.ZodType<unknown, string>>(schema: T, value: string) => z.string().optional().transform((raw) => raw ?? value).pipe(schema);
-const flag = (value: 'true' | 'false') =>
-  withDefault(z.string().trim().toLowerCase().pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')), value).transform((v) => ['true', '1', 'yes'].includes(v));
 const oneOf = (names: readonly string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join(''));
 const choices = (registry: Record<string, { description: string }>) =>
   Object.entries(registry)
@@ -243,7 +215,10 @@ const DECLARED = [
   },
 ] as const satisfies readonly Variable[];
 
-export const VARIABLES: readonly Variable[] = DECLARED;
+/** Variables the formats declare (their own settings), in the registry's order. */
+export const FORMAT_VARIABLES: readonly Variable[] = Object.values(FORMATS).flatMap((spec) => spec.variables ?? []);
+
+export const VARIABLES: readonly Variable[] = [...DECLARED, ...FORMAT_VARIABLES];
 
 type Declared = (typeof DECLARED)[number];
 

@@ -77,6 +77,7 @@ interface Invocation {
 function dumpSettings({ config, ev }: Invocation): DumpSettings {
   return {
     format: config.dump.format,
+    formatSettings: config.dump.formatSettings,
     compression: config.dump.compression,
     windowMinutes: config.dump.windowMinutes,
     windowGraceSeconds: config.dump.windowGraceSeconds,
@@ -115,7 +116,7 @@ async function assertPartitionExists(kafka: KafkaClient, ev: ConsumerEvent): Pro
 }
 
 function warnIfMemoryShort(config: Config, ctx: InvocationContext, logger: Logger): void {
-  const settings = { format: config.dump.format, compression: config.dump.compression, partSizeBytes: config.cos.partSizeBytes, uploadConcurrency: config.cos.uploadConcurrency };
+  const settings = { format: config.dump.format, formatSettings: config.dump.formatSettings, compression: config.dump.compression, partSizeBytes: config.cos.partSizeBytes, uploadConcurrency: config.cos.uploadConcurrency };
   const estimated = estimatedPeakMiB(settings);
   if (ctx.memoryLimitMb === undefined || estimated <= ctx.memoryLimitMb) return;
   logger.warn(

@@ -3,7 +3,7 @@
 // 8 MiB parts and two uploads in flight: lines and jsonl 115-117 MiB, with gzip 140-143; the estimate
 // keeps a few MiB above them.
 import { COMPRESSIONS, type CompressionName } from '../dump/compression';
-import { FORMATS, type FormatName } from '../dump/format';
+import { FORMATS, type FormatName, type FormatSettings } from '../dump/format';
 
 const MiB = 1024 * 1024;
 
@@ -12,6 +12,7 @@ export interface MemorySettings {
   compression: CompressionName;
   partSizeBytes: number;
   uploadConcurrency: number;
+  formatSettings?: FormatSettings;
 }
 
 /** Node, the bundle, V8's heap and the fetch buffers. */
@@ -20,5 +21,5 @@ const BASE_MIB = 95;
 /** Estimated peak RSS in MiB: the uploads in flight and the part being filled, on top of the base, plus what the format and compression hold. */
 export function estimatedPeakMiB(s: MemorySettings): number {
   const part = s.partSizeBytes / MiB;
-  return Math.ceil(BASE_MIB + (s.uploadConcurrency + 1) * part + FORMATS[s.format].memoryMiB + COMPRESSIONS[s.compression].memoryMiB);
+  return Math.ceil(BASE_MIB + (s.uploadConcurrency + 1) * part + FORMATS[s.format].memoryMiB(s.formatSettings ?? {}) + COMPRESSIONS[s.compression].memoryMiB);
 }

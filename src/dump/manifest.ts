@@ -36,6 +36,8 @@ export const ManifestSchema = z.object({
   /** Bytes before compression. */
   contentBytes: z.number().int().nonnegative(),
   format: z.enum(FORMAT_NAMES),
+  /** The format's own settings the object was written with (Parquet's page compression, row-group size), to render it again. */
+  formatSettings: z.record(z.string(), z.unknown()).default({}),
   compression: z.enum(COMPRESSION_NAMES),
   windowStartMs: z.number().int().nullable(),
   firstTimestamp: z.number().int().nullable(),

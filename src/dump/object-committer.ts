@@ -155,7 +155,7 @@ export class ObjectCommitter {
   }
 
   private manifestFor(range: OffsetRange, fields: Partial<Manifest> & Pick<Manifest, 'key'>): Manifest {
-    const { chain, topic, format, compression } = this.options;
+    const { chain, topic, format, formatSettings, compression } = this.options;
     return {
       version: 1,
       topic,
@@ -167,6 +167,7 @@ export class ObjectCommitter {
       ...NO_RECORDS,
       ...range.counts(),
       format,
+      formatSettings,
       compression,
       windowStartMs: null,
       createdAt: new Date(this.options.clock.now()).toISOString(),

@@ -1,7 +1,7 @@
 // One data object being written: where it goes, its body, and the range of offsets it covers.
 import type { ObjectStore } from '../cos/store';
 import type { CompressionName } from './compression';
-import type { FormatName } from './format';
+import type { FormatName, FormatSettings } from './format';
 import type { ChainRef } from './keys';
 import type { Manifest } from './manifest';
 import type { ObjectBody } from './object-body';
@@ -24,5 +24,6 @@ export interface PartitionTarget {
   chain: ChainRef;
   topic: string;
   format: FormatName;
+  formatSettings: FormatSettings;
   compression: CompressionName;
 }

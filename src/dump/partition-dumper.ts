@@ -8,7 +8,7 @@ import { OffsetOutOfRangeError, readPartition } from '../kafka/partition-reader'
 import { systemClock, type Clock } from '../util/clock';
 import type { ChainHead } from './chain';
 import type { CompressionName } from './compression';
-import { FORMATS, type FormatName } from './format';
+import { FORMATS, type FormatName, type FormatSettings } from './format';
 import type { Layout } from './keys';
 import type { Manifest } from './manifest';
 import { ObjectCommitter, type LeaseGuard } from './object-committer';
@@ -23,6 +23,7 @@ export type { StopReason } from './partition-writer';
 
 export interface DumpSettings {
   format: FormatName;
+  formatSettings: FormatSettings;
   compression: CompressionName;
   windowMinutes: number;
   windowGraceSeconds: number;
@@ -110,7 +111,10 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
   const start = await decideStart(log, { store, layout, head: options.head, startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange, fetchMaxBytes: settings.fetchMaxBytes, clock });
   reportStart(start, event);
   const committed: Manifest[] = [];
-  const target: PartitionTarget = { store, chain: start.chain, topic: log.topic, format: settings.format, compression: settings.compression };
+  const target: PartitionTarget = { store, chain: start.chain, topic: log.topic, format: settings.format, formatSettings: settings.formatSettings, compression: settings.compression };
+  const spec = FORMATS[settings.format];
+  await spec.prepare?.(settings.formatSettings);
+  const format = spec.create(log.partition, settings.formatSettings);
   const committer = new ObjectCommitter({
     ...target,
     commit: (offset, metadata) => log.commit(offset, metadata),
@@ -129,7 +133,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
     trackUpload: (key, uploadId) => lease.trackUploads([{ key, uploadId }]),
   });
   const newWriter = (offset: number, plan?: Manifest) =>
-    new PartitionWriter({ format: FORMATS[settings.format].create(log.partition), factory, committer, rules: settings, clock, readDeadline: options.readDeadline }, { offset, plan });
+    new PartitionWriter({ format, factory, committer, rules: settings, clock, readDeadline: options.readDeadline }, { offset, plan });
 
   let lost = start.lost;
   if (lost) await newWriter(lost.from).recordLoss(lost.to);

@@ -73,7 +73,7 @@ export class PartitionWriter {
 
   /** Writes one record; false when reading must stop before it. */
   take(record: KafkaRecord): boolean | Promise<boolean> {
-    const { format, rules, clock, factory } = this.options;
+    const { format, rules, clock } = this.options;
     if (this.plan && record.offset >= this.plan.nextOffset) return this.endPlan().then(() => this.take(record));
     const size = format.measure(record);
     if (size === SKIPPED) {
@@ -87,25 +87,30 @@ export class PartitionWriter {
     const window = recordWindow(record.timestamp, verdict, floor, now, rules);
 
     if (this.plan) {
-      this.open ??= factory.open(window, this.range, this.plan);
+      this.open ??= this.openObject(window, this.plan);
       return this.write(record, size, verdict);
     }
     if (open) {
       this.openState.windowStartMs = open.windowStartMs;
       this.openState.records = open.range.records;
-      this.openState.storedBoundWithRecord = open.body.storedBound(size);
+      this.openState.storedBoundWithRecord = open.body.storedBound(size + (format.pendingBound ?? 0));
     }
     const placement = placeRecord(open ? this.openState : undefined, window, isWindowClosed(window, rules.windowMinutes, rules.windowGraceSeconds, now), rules);
     if (placement === 'stop') return this.stop('open-window');
     if (placement !== 'append' && now > this.options.readDeadline) return this.stop('deadline');
     if (placement === 'rotate') {
       return this.commitOpen().then(() => {
-        this.open = factory.open(window, this.range);
+        this.open = this.openObject(window);
         return this.write(record, size, verdict);
       });
     }
-    if (placement === 'open') this.open = factory.open(window, this.range);
+    if (placement === 'open') this.open = this.openObject(window);
     return this.write(record, size, verdict);
+  }
+
+  private openObject(window: number, plan?: Manifest): OpenObject {
+    this.options.format.reset?.();
+    return this.options.factory.open(window, this.range, plan);
   }
 
   /** Covers offsets before `offset` that hold nothing to write (markers, aborted or compacted records). */
@@ -133,7 +138,8 @@ export class PartitionWriter {
   async abandonPlan(continuesAt: number, reason: string): Promise<void> {
     const plan = this.plan!;
     await this.abort();
-    const claim = this.options.factory.open(plan.windowStartMs ?? 0, new OffsetRange(plan.startOffset), plan);
+    const claim = this.openObject(plan.windowStartMs ?? 0, plan);
+    this.options.format.finish?.(claim.body);
     const next = await this.options.committer.abandonPlan(plan, claim, continuesAt, reason);
     this.plan = undefined;
     this.range = new OffsetRange(next);
@@ -149,6 +155,7 @@ export class PartitionWriter {
   async abort(): Promise<void> {
     await this.open?.body.abort().catch(() => {});
     this.open = undefined;
+    this.options.format.reset?.();
   }
 
   private stop(reason: StopReason): false {
@@ -156,11 +163,13 @@ export class PartitionWriter {
     return false;
   }
 
-  /** Writes a placed record of `size` bytes into the open object, once the object has room for it. */
+  /** Writes a placed record into the open object, once the object has room for what it may emit. */
   private write(record: KafkaRecord, size: number, verdict: TimestampVerdict): true | Promise<true> {
     const body = this.open!.body;
-    if (!body.hasRoomFor(size)) return body.makeRoomFor(size).then(() => this.write(record, size, verdict));
-    this.options.format.write(record, body, this.range);
+    const { format } = this.options;
+    const emits = format.emitBound?.(record) ?? size;
+    if (!body.hasRoomFor(emits)) return body.makeRoomFor(emits).then(() => this.write(record, size, verdict));
+    format.write(record, body, this.range);
     this.range.took(record, verdict === 'usable');
     if (verdict === 'ahead' || verdict === 'behind') {
       this.oddTimestamps++;
@@ -182,6 +191,11 @@ export class PartitionWriter {
   private async commitOpen(): Promise<void> {
     const object = this.open!;
     this.open = undefined;
+    const { format } = this.options;
+    if (format.finish) {
+      await object.body.makeRoomFor(format.pendingBound ?? 0);
+      format.finish(object.body);
+    }
     await this.options.committer.commitObject(object);
     this.plan = undefined;
     this.range = new OffsetRange(object.range.nextOffset);

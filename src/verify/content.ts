@@ -38,7 +38,7 @@ export async function checkContent(store: ObjectStore, partition: number, manife
   const report: ContentReport = { objectsChecked: 0, recordsChecked: 0, bytesChecked: 0, mismatches: [] };
   for (const manifest of manifests) {
     if (manifest.key === null) continue;
-    const format = FORMATS[manifest.format].create(partition);
+    const format = FORMATS[manifest.format].create(partition, manifest.formatSettings);
     const expected = new BufferSink();
     const tally = { tombstones: 0, invalidUtf8: 0 };
     let records = 0;
@@ -47,6 +47,7 @@ export async function checkContent(store: ObjectStore, partition: number, manife
       format.write(record, expected, tally);
       records++;
     }
+    format.finish?.(expected);
     const stored = await store.getObject(manifest.key);
     const fail = (message: string) => report.mismatches.push({ key: manifest.key!, startOffset: manifest.startOffset, message });
     if (!stored) {

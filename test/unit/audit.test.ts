@@ -16,6 +16,7 @@ function manifest(startOffset: number, nextOffset: number, key: string | null, b
     bytes,
     contentBytes: bytes,
     format: 'lines',
+    formatSettings: {},
     compression: 'none',
     windowStartMs: 0,
     firstTimestamp: null,

@@ -21,6 +21,7 @@ const DAY = 24 * 3600_000;
 const layout = { prefix: 'dump/', instanceId: 'ckafka-test', topicId: 'topic-test' };
 const settings: DumpSettings = {
   format: 'lines',
+  formatSettings: {},
   compression: 'none',
   windowMinutes: 5,
   windowGraceSeconds: 30,

@@ -25,7 +25,7 @@ function setup(lease: LeaseGuard = { assertHeld: async () => {}, trackUploads: a
   };
   const committed: Manifest[] = [];
   const commits: number[] = [];
-  const common = { store, chain, topic: 'events', format: 'lines', compression: 'none' } as const;
+  const common = { store, chain, topic: 'events', format: 'lines', formatSettings: {}, compression: 'none' } as const;
   const committer = new ObjectCommitter({
     ...common,
     commit: async (offset) => {
@@ -46,7 +46,7 @@ function setup(lease: LeaseGuard = { assertHeld: async () => {}, trackUploads: a
 function objectWith(factory: ObjectFactory, start: number, values: string[], plan?: Manifest) {
   const range = new OffsetRange(start);
   const object = factory.open(WINDOW, range, plan);
-  const format = FORMATS.lines.create(0);
+  const format = FORMATS.lines.create(0, {});
   values.forEach((value, i) => {
     const record: KafkaRecord = { offset: start + i, timestamp: WINDOW + i, key: null, value: Buffer.from(value), headers: [] };
     format.measure(record);

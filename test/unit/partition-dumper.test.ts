@@ -17,6 +17,7 @@ const NOW = Date.UTC(2026, 0, 2);
 const layout = { prefix: 'dump/', instanceId: 'ckafka-test', topicId: 'topic-test' };
 const settings: DumpSettings = {
   format: 'lines',
+  formatSettings: {},
   compression: 'none',
   windowMinutes: 5,
   windowGraceSeconds: 30,

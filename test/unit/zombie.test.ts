@@ -18,6 +18,7 @@ const TTL = 30_000;
 const layout = { prefix: 'z/', instanceId: 'ckafka-test', topicId: 'topic-test' };
 const settings: DumpSettings = {
   format: 'lines',
+  formatSettings: {},
   compression: 'none',
   windowMinutes: 5,
   windowGraceSeconds: 30,

@@ -4,12 +4,13 @@ import { JsonlFormat } from './jsonl';
 import { LinesFormat } from './lines';
 
 const DECLARED = {
-  lines: { description: 'each value then `\\n`', extension: '.txt', contentType: 'text/plain; charset=utf-8', memoryMiB: 0, create: () => new LinesFormat() },
+  lines: { description: 'each value then `\\n`', extension: '.txt', contentType: 'text/plain; charset=utf-8', memoryMiB: () => 0, objectCompression: true, create: () => new LinesFormat() },
   jsonl: {
     description: 'one JSON object per record with key, headers and metadata',
     extension: '.jsonl',
     contentType: 'application/x-ndjson',
-    memoryMiB: 0,
+    memoryMiB: () => 0,
+    objectCompression: true,
     create: (partition) => new JsonlFormat(partition),
   },
 } satisfies Record<string, FormatSpec>;
