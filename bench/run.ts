@@ -11,7 +11,8 @@ import { scfMemorySizeFor } from '../src/deploy/scf-memory';
 import { startApiEmulator } from '../src/local/api-emulator';
 import { LOCAL_CREDENTIALS } from '../src/local/defaults';
 import { KafkaBroker } from '../src/local/kafka/broker';
-import { kafkaJavaArgs, kafkaVersion } from '../src/local/kafka/jars';
+import { kafkaJavaArgs } from '../src/local/kafka/jars';
+import { DEFAULT_KAFKA_VERSION } from '../src/local/kafka/versions';
 import { createTopicAndWait } from '../src/local/kafka/topics';
 import { cacheDir, projectRoot } from '../src/local/paths';
 import { runScheduler } from '../src/scheduler/scheduler';
@@ -222,7 +223,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
         memoryGiB: Math.round(totalmem() / GiB),
         node: process.versions.node,
         java: spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0]!, // java prints its version to stderr
-        kafka: kafkaVersion(),
+        kafka: DEFAULT_KAFKA_VERSION,
       },
       throughput,
       ratios,
