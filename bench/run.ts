@@ -13,6 +13,7 @@ import { LOCAL_CREDENTIALS } from '../src/local/defaults';
 import { KafkaBroker } from '../src/local/kafka/broker';
 import { kafkaJavaArgs } from '../src/local/kafka/jars';
 import { DEFAULT_KAFKA_VERSION } from '../src/local/kafka/versions';
+import { ensureKcat } from '../src/local/kafka/kcat';
 import { createTopicAndWait } from '../src/local/kafka/topics';
 import { cacheDir, projectRoot } from '../src/local/paths';
 import { runScheduler } from '../src/scheduler/scheduler';
@@ -34,22 +35,6 @@ const HELP = `usage: npm run bench -- [--gib N] [--small-gib N] [--rss-gib N] [-
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-function ensureKcat(): string {
-  const which = () => spawnSync('sh', ['-c', 'command -v kcat || command -v kafkacat'], { encoding: 'utf8' }).stdout.trim();
-  const found = which();
-  if (found) return found;
-  log('kcat is missing: installing the Debian package');
-  const apt = (...args: string[]) => {
-    const [command, ...rest] = process.getuid?.() === 0 ? ['apt-get', ...args] : ['sudo', 'apt-get', ...args];
-    return spawnSync(command!, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-  };
-  // The package lists may be missing or stale on a fresh machine: refresh them once if the first try fails.
-  if (!apt('install', '-y', 'kcat') && apt('update')) apt('install', '-y', 'kcat');
-  const installed = which();
-  if (!installed) throw new Error('kcat is needed as a reference and could not be installed (apt-get install kcat)');
-  return installed;
 }
 
 /** A topic of one partition filled by Kafka's own producer-perf tool: fast, and the same bytes for every contestant. */
@@ -96,7 +81,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
   const root = projectRoot();
   const runner = join(root, 'dist', 'bench', 'consumer-runner.js');
   if (!existsSync(runner)) throw new Error(`${runner} is missing: run \`npm run build\` first`);
-  const kcat = ensureKcat();
+  const kcat = ensureKcat(log);
   const repeat = Math.max(1, Math.floor(Number(values.repeat)));
   const work = cacheDir('bench', String(Date.now()));
   mkdirSync(work, { recursive: true });

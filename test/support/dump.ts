@@ -59,6 +59,8 @@ export async function readBack(from: TestCos | ObjectStore, prefix: string, part
       if (parts?.partition === partition && parts.generation === generation) keys.push(object.key);
     }
   }
+  // Offset order, not key order: keys begin with their window's date, which need not follow offsets.
+  keys.sort((a, b) => parseDataObjectKey(a)!.startOffset - parseDataObjectKey(b)!.startOffset);
   const bodies = [];
   for (const key of keys) {
     const body = (await store.getObject(key))!.body;
