@@ -78,7 +78,6 @@ export const repetitiveLine: LineGenerator = (i, random) => {
   return JSON.stringify({
     seq: i,
     id: hex(random, 20),
-    value: Math.floor(random() * 1e6),
     status,
     heartbeat: 'service heartbeat from the metrics agent; every field below is the same on every tick'.repeat(3),
     config: { interval_ms: 1000, region: 'ap-guangzhou', cluster: 'ckafka-prod-01', checks: WORDS.join(',') },
@@ -98,6 +97,31 @@ export const variedLine: LineGenerator = (i, random) => {
   if (kind === 3) return `${i} ${Array.from({ length: 1 + Math.floor(random() * 400) }, () => pick(random, WORDS)).join(' ')}`;
   return `${i}\t${hex(random, 8 + Math.floor(random() * 120))}\t🚀`;
 };
+
+const MiB = 1024 * 1024;
+/** The sizes of the large records of `withLargeRecords`, in turn: up to 15 MiB (CKafka allows 12 MiB by default, up to 16). */
+export const LARGE_RECORD_SIZES = [1 * MiB, 4 * MiB, 8 * MiB, 12 * MiB, 15 * MiB];
+
+/**
+ * `base` lines with, every `every` records, one large record of the next size of LARGE_RECORD_SIZES: log
+ * lines joined into one JSON array of that length (an export or a batch upload sent as one record).
+ */
+export function withLargeRecords(base: LineGenerator, every = 5000): LineGenerator {
+  return (i, random) => {
+    if (i % every !== every - 1) return base(i, random);
+    const size = LARGE_RECORD_SIZES[Math.floor(i / every) % LARGE_RECORD_SIZES.length]!;
+    const parts: string[] = [];
+    let length = 2;
+    for (let j = 0; length < size; j++) {
+      const line = base(i * 100000 + j, random);
+      parts.push(line);
+      length += line.length + 1;
+    }
+    const joined = `[${parts.join(',')}]`;
+    // Cut to the exact size inside the last event: the record stays one line of the stated length.
+    return joined.length > size ? `${joined.slice(0, size - 1)}]` : joined;
+  };
+}
 
 /** `count` lines of `generator` from `seed`. */
 export function generateLines(generator: LineGenerator, count: number, seed = 1): string[] {

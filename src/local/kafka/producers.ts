@@ -65,7 +65,7 @@ async function appendExactly(target: ProduceTarget, lines: LinesFile, producer: 
   await produce();
   const to = await endOffset(target.bootstrap, target.topic, partition);
   if (to - from !== lines.records) {
-    throw new Error(`${producer} appended ${to - from} records to ${target.topic}/${partition} (offsets ${from}..${to}) for the ${lines.records} lines of ${lines.file}`);
+    throw new Error(`${producer} appended ${to - from} records to ${target.topic}/${partition} (offsets ${from}..${to}) instead of ${lines.records} (${lines.file})`);
   }
   return { from, to };
 }
@@ -98,12 +98,15 @@ export async function consoleProduce(target: ProduceTarget, lines: LinesFile, ve
 }
 
 /**
- * Kafka's ProducerPerformance (`version`'s tools, 0.11+ for payload files): `records` records drawn at
- * random from the lines of `payloadFile`, as fast as possible, with `codec` and large batches.
+ * Kafka's ProducerPerformance from `version`'s tools: `records` records as fast as possible with `codec`
+ * and large batches, either random letters of `recordSize` bytes or lines of a payload file drawn at
+ * random (0.11+), into a single-partition topic.
  */
-export function producerPerformance(target: ProduceTarget, payloadFile: string, records: number, version: string, codec: KafkaCodec, config: Record<string, string | number> = {}): Promise<ProducedRange> {
+export function producerPerformance(target: ProduceTarget, payload: { file: string } | { recordSize: number }, records: number, version: string, codec: KafkaCodec, config: Record<string, string | number> = {}): Promise<ProducedRange> {
   const props = { 'bootstrap.servers': target.bootstrap, acks: 1, 'linger.ms': 20, 'batch.size': 1048576, 'buffer.memory': 67108864, 'compression.type': codec, ...config };
-  const args = ['--topic', target.topic, '--num-records', String(records), '--payload-file', payloadFile, '--throughput', '-1', '--producer-props', ...Object.entries(props).map(([k, v]) => `${k}=${v}`)];
+  const source = 'file' in payload ? ['--payload-file', payload.file] : ['--record-size', String(payload.recordSize)];
+  const args = ['--topic', target.topic, '--num-records', String(records), ...source, '--throughput', '-1', '--producer-props', ...Object.entries(props).map(([k, v]) => `${k}=${v}`)];
   const java = kafkaJavaArgs('org.apache.kafka.tools.ProducerPerformance', args, 768, version);
-  return appendExactly(target, { file: payloadFile, records }, `ProducerPerformance ${version} (${codec})`, () => runTool('java', java));
+  const described = 'file' in payload ? payload.file : `${payload.recordSize}-byte records`;
+  return appendExactly(target, { file: described, records }, `ProducerPerformance ${kafkaVersionSpec(version).version} (${codec})`, () => runTool('java', java));
 }
