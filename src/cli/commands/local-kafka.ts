@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaBroker } from '../../local/kafka/broker';
 import { ensureKafkaJars } from '../../local/kafka/jars';
+import { ensureKcat } from '../../local/kafka/kcat';
 import { DEFAULT_KAFKA_VERSION, KAFKA_VERSIONS, kafkaVersionSpec } from '../../local/kafka/versions';
 import { waitForSignal } from '../signals';
 
@@ -13,7 +14,8 @@ const HELP = `usage: ckafka-cos local kafka [--version V] [--port P] [--dir D] [
                   a unique prefix names one too (0.10.2, 1.1, 2.4, 2.8, 3)
   --port P        PLAINTEXT listener port (default: a free port)
   --dir D         data folder (default: a new temporary folder)
-  --fetch-only    download that version from Maven Central into the cache and exit ("--version all": every version)`;
+  --fetch-only    download that version from Maven Central into the cache ("--version all": every version),
+                  install kcat (the tests' and the bench's reference client) if it is missing, and exit`;
 
 function port(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -35,6 +37,7 @@ export async function run(args: string[]): Promise<number> {
   if (values['fetch-only']) {
     const versions = values.version === 'all' ? KAFKA_VERSIONS.map((v) => v.version) : [kafkaVersionSpec(values.version).version];
     for (const version of versions) console.log(await ensureKafkaJars(log, version));
+    console.log(ensureKcat(log));
     return 0;
   }
   const spec = kafkaVersionSpec(values.version);
