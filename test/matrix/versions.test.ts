@@ -1,7 +1,8 @@
 // The version table the matrix, the bench and `local kafka --version` rely on, against the poms that fetch them.
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { kafkaPom, pomKafkaVersion } from '../../src/local/kafka/jars';
+import { kafkaLibsDir, kafkaPom, pomKafkaVersion } from '../../src/local/kafka/jars';
 import { zooKeeperBrokerJaas, zooKeeperBrokerProperties, zooKeeperProperties } from '../../src/local/kafka/server-properties';
 import { KAFKA_VERSIONS, kafkaVersionSpec } from '../../src/local/kafka/versions';
 
@@ -37,5 +38,15 @@ describe('Kafka versions', () => {
     expect(text).not.toMatch(/process\.roles|jaas/);
     expect(zooKeeperBrokerJaas({ u: 'p' })).toContain('KafkaServer {\n  org.apache.kafka.common.security.plain.PlainLoginModule required user_u="p";\n};');
     expect(zooKeeperProperties({ port: 5, dataDir: '/z' })).toBe('dataDir=/z\nclientPort=5\nclientPortAddress=127.0.0.1\nmaxClientCnxns=0\ntickTime=2000\nadmin.enableServer=false\n');
+  });
+
+  it('`local kafka --version` takes a CKafka version name and refuses an unknown one, naming the versions it runs', () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(__dirname, '../../bin/ckafka-cos.js'), 'local', 'kafka', ...args], { encoding: 'utf8' });
+    const fetched = cli('--fetch-only', '--version', '2.4');
+    expect(fetched.status).toBe(0);
+    expect(fetched.stdout.split('\n')[0]).toBe(kafkaLibsDir('2.4.1'));
+    const unknown = cli('--version', '0.9');
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain('unknown Kafka version "0.9": the local stack runs 0.10.2.2, 1.1.1, 2.4.1, 2.8.1, 3.9.2');
   });
 });
