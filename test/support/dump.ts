@@ -45,7 +45,7 @@ export interface StoredPartition {
   manifests: Manifest[];
 }
 
-/** A partition's data objects of one chain in key order, decompressed and concatenated, with its manifests. */
+/** A partition's data objects of one chain in offset order, decompressed and concatenated, with its manifests. */
 export async function readBack(from: TestCos | ObjectStore, prefix: string, partition: number, generation = 0): Promise<StoredPartition> {
   const store = 'store' in from ? from.store : from;
   const keys: string[] = [];
