@@ -77,7 +77,8 @@ async function appendExactly(target: ProduceTarget, lines: LinesFile, producer: 
  */
 export function kcatProduce(target: ProduceTarget, lines: LinesFile, codec: KafkaCodec, config: Record<string, string | number> = {}): Promise<ProducedRange> {
   const kcat = ensureKcat();
-  const args = ['-P', '-b', target.bootstrap, '-t', target.topic, '-p', String(target.partition ?? 0), '-z', codec, '-X', 'acks=all'];
+  // A patient request timeout: a timed-out request is resent, and without idempotence lands twice.
+  const args = ['-P', '-b', target.bootstrap, '-t', target.topic, '-p', String(target.partition ?? 0), '-z', codec, '-X', 'acks=all', '-X', 'request.timeout.ms=60000'];
   for (const [key, value] of Object.entries(config)) args.push('-X', `${key}=${value}`);
   args.push('-l', lines.file);
   return appendExactly(target, lines, `kcat (${codec})`, () => runTool(kcat, args));
@@ -86,12 +87,14 @@ export function kcatProduce(target: ProduceTarget, lines: LinesFile, codec: Kafk
 /**
  * Kafka's console producer from the jars of `version` (the client of that release), reading the file on
  * stdin as UTF-8 (Java 17 reads stdin in the platform charset otherwise), with `compression.type` =
- * `codec` and the console producer's defaults otherwise (16 KiB batches, 1 s linger).
+ * `codec` and the console producer's defaults otherwise (16 KiB batches, 1 s linger) but its timeout.
  */
 export async function consoleProduce(target: ProduceTarget, lines: LinesFile, version: string, codec: KafkaCodec, config: Record<string, string | number> = {}): Promise<ProducedRange> {
   const spec = kafkaVersionSpec(version);
   if (!spec.codecs.includes(codec)) throw new Error(`the Kafka ${spec.version} producer has no ${codec} codec (it takes ${spec.codecs.join(', ')})`);
-  const args = ['--broker-list', target.bootstrap, '--topic', target.topic, '--request-required-acks', '-1', '--compression-codec', codec];
+  // The console producer waits 1.5 s for an answer by default, then resends: on a busy machine that
+  // writes records twice (it is not idempotent before 3.0). A minute changes nothing about what it writes.
+  const args = ['--broker-list', target.bootstrap, '--topic', target.topic, '--request-required-acks', '-1', '--request-timeout-ms', '60000', '--compression-codec', codec];
   for (const [key, value] of Object.entries(config)) args.push('--producer-property', `${key}=${value}`);
   const java = kafkaJavaArgs('kafka.tools.ConsoleProducer', args, 256, spec.version, ['-Dfile.encoding=UTF-8', '-Xshare:auto', '-XX:TieredStopAtLevel=1']);
   return appendExactly(target, lines, `the Kafka ${spec.version} console producer (${codec})`, () => runTool('java', java, lines.file));
