@@ -26,6 +26,8 @@ export interface KafkaBrokerOptions {
   zookeeperPort?: number;
   saslUsers?: Record<string, string>;
   heapMb?: number;
+  /** More JVM options for the broker (tests trade peak speed for less CPU at start-up: -XX:TieredStopAtLevel=1). */
+  jvmOptions?: string[];
   overrides?: Record<string, string | number | boolean>;
   startTimeoutMs?: number;
   log?: (line: string) => void;
@@ -184,7 +186,7 @@ export class KafkaBroker {
     // controller a moment later): ready means every partition it stores has a leader.
     const stored = this.storedTopics();
     // ZooKeeper mode reads the SASL users from a JAAS file; the ZooKeeper client must not try SASL itself.
-    const jvmOptions = this.spec.mode === 'zookeeper' ? [`-Djava.security.auth.login.config=${this.jaasFile}`, '-Dzookeeper.sasl.client=false'] : [];
+    const jvmOptions = [...(this.options.jvmOptions ?? []), ...(this.spec.mode === 'zookeeper' ? [`-Djava.security.auth.login.config=${this.jaasFile}`, '-Dzookeeper.sasl.client=false'] : [])];
     this.process = JavaProcess.spawn(`kafka broker ${this.spec.version}`, this.java('kafka.Kafka', [this.propertiesFile], jvmOptions), this.logFile);
     this.options.log?.(`kafka ${this.spec.version} broker pid ${this.process.pid} starting on ${this.bootstrap} (log ${this.logFile})`);
     await this.process.waitUntil(() => this.answers(stored), this.options.startTimeoutMs ?? 90_000);

@@ -30,7 +30,8 @@ export async function startZooKeeper(options: { dir: string; port: number; versi
   writeFileSync(config, zooKeeperProperties({ port: options.port, dataDir: join(options.dir, 'data') }));
   const zookeeper = JavaProcess.spawn(
     `zookeeper (Kafka ${options.version})`,
-    ['-Xms64m', ...kafkaJavaArgs('org.apache.zookeeper.server.quorum.QuorumPeerMain', [config], 256, options.version)],
+    // A single client at local-test load: no optimizing compiler or parallel GC threads to pay for.
+    kafkaJavaArgs('org.apache.zookeeper.server.quorum.QuorumPeerMain', [config], 256, options.version, ['-Xms64m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC']),
     join(options.dir, 'zookeeper.log'),
   );
   try {
