@@ -13,6 +13,43 @@ export interface ThroughputRow {
   serverCpuSeconds?: number;
 }
 
+export interface Measure {
+  seconds: number;
+  mbPerSecond: number;
+  peakRssMiB: number;
+  cpuSecondsPerGiB: number;
+}
+
+/** One compressed dataset: our consumer (into COS, null sink) and kcat to a file on the same topic. */
+export interface CompressedRow {
+  dataset: string;
+  producer: string;
+  codec: string;
+  records: number;
+  /** Dumped size: every value and a newline, in MB (1e6). */
+  megabytes: number;
+  /** Dumped size over the size of the partition's log on disk. */
+  compressionRatio: number;
+  intoCos: Measure;
+  nullSink: Measure;
+  kcat: Measure;
+}
+
+/** The targets of compressed topics: memory within the 128 MB function, speed and CPU near kcat's. */
+export const COMPRESSED_TARGETS = { peakRssMiB: 128, intoCosVsKcat: 0.8, cpuPerGiBVsKcat: 1.5 };
+
+export function compressedVerdict(row: CompressedRow): { rss: boolean; speed: number; cpu: number; speedMet: boolean; cpuMet: boolean } {
+  const speed = row.intoCos.mbPerSecond / row.kcat.mbPerSecond;
+  const cpu = row.intoCos.cpuSecondsPerGiB / row.kcat.cpuSecondsPerGiB;
+  return {
+    rss: Math.max(row.intoCos.peakRssMiB, row.nullSink.peakRssMiB) <= COMPRESSED_TARGETS.peakRssMiB,
+    speed,
+    cpu,
+    speedMet: speed >= COMPRESSED_TARGETS.intoCosVsKcat,
+    cpuMet: cpu <= COMPRESSED_TARGETS.cpuPerGiBVsKcat,
+  };
+}
+
 export interface BenchResults {
   date: string;
   /** Rounds of the throughput runs; each row is its tool's median run. */
@@ -20,10 +57,21 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; java: string; kafka: string };
   throughput: ThroughputRow[];
   ratios: Array<{ dataset: string; name: string; value: number; target: number; met: boolean }>;
-  memory: { backlogGiB: number; peakRssMiB: number; seconds: number; scfMemoryMb: number; gbSecondsPerGiB: number; met: boolean };
+  /** Sections not run (`--only`) are absent. */
+  compressed?: CompressedRow[];
+  memory?: { backlogGiB: number; peakRssMiB: number; seconds: number; scfMemoryMb: number; gbSecondsPerGiB: number; met: boolean };
   /** Peak memory of each output format and compression into COS, and the SCF size it needs. */
-  memoryByFormat: Array<{ format: string; compression: string; dataset: string; peakRssMiB: number; seconds: number; scfMemoryMb: number }>;
-  fanOut: { partitions: number; withWork: number; invoked: number; drops: number; configuredRate: number; measuredRate: number; ratio: number; met: boolean };
+  memoryByFormat?: Array<{ format: string; compression: string; dataset: string; peakRssMiB: number; seconds: number; scfMemoryMb: number }>;
+  fanOut?: { partitions: number; withWork: number; invoked: number; drops: number; configuredRate: number; measuredRate: number; ratio: number; met: boolean };
+}
+
+/** Every target of the sections that ran is met. */
+export function allTargetsMet(r: BenchResults): boolean {
+  const compressed = (r.compressed ?? []).every((row) => {
+    const v = compressedVerdict(row);
+    return v.rss && v.speedMet && v.cpuMet;
+  });
+  return r.ratios.every((x) => x.met) && (r.memory?.met ?? true) && (r.fanOut?.met ?? true) && compressed;
 }
 
 /** The run of median duration (the upper median for an even count). */
@@ -37,30 +85,54 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
 export function markdownReport(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(`Measured ${r.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.java}, Apache Kafka ${r.machine.kafka}, all on one machine. Throughput rows: the median of ${r.repeat} rounds.`);
-  lines.push('');
-  lines.push('| dataset | tool | seconds | MB/s | peak RSS (MiB) | CPU seconds | COS server CPU seconds |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|');
-  for (const row of r.throughput) {
-    const server = row.serverCpuSeconds === undefined ? '' : fmt(row.serverCpuSeconds, 1);
-    lines.push(`| ${row.dataset} | ${row.tool} | ${fmt(row.seconds, 2)} | ${fmt(row.mbPerSecond)} | ${fmt(row.peakRssMiB)} | ${fmt(row.cpuSeconds, 1)} | ${server} |`);
+  if (r.throughput.length > 0) {
+    lines.push('');
+    lines.push('| dataset | tool | seconds | MB/s | peak RSS (MiB) | CPU seconds | COS server CPU seconds |');
+    lines.push('|---|---|---:|---:|---:|---:|---:|');
+    for (const row of r.throughput) {
+      const server = row.serverCpuSeconds === undefined ? '' : fmt(row.serverCpuSeconds, 1);
+      lines.push(`| ${row.dataset} | ${row.tool} | ${fmt(row.seconds, 2)} | ${fmt(row.mbPerSecond)} | ${fmt(row.peakRssMiB)} | ${fmt(row.cpuSeconds, 1)} | ${server} |`);
+    }
   }
-  lines.push('');
-  lines.push('| target | measured | goal | met |');
-  lines.push('|---|---:|---:|:---:|');
-  for (const ratio of r.ratios) lines.push(`| ${ratio.dataset}: ${ratio.name} | ${fmt(ratio.value, 2)}x | ${fmt(ratio.target, 2)}x | ${ratio.met ? 'yes' : 'no'} |`);
+  if (r.compressed && r.compressed.length > 0) {
+    const t = COMPRESSED_TARGETS;
+    lines.push('');
+    lines.push(`Compressed topics (one partition; MB/s of dumped data, every value and a newline). Targets: peak RSS <= ${t.peakRssMiB} MiB, into COS >= ${fmt(t.intoCosVsKcat, 1)}x kcat, CPU-s per GiB <= ${fmt(t.cpuPerGiBVsKcat, 1)}x kcat.`);
+    lines.push('');
+    lines.push('| dataset | producer | codec | MB | ratio on disk | ours into COS MB/s | null sink MB/s | kcat MB/s | into COS / kcat | peak RSS MiB, into COS / null / kcat | CPU-s per GiB, ours / kcat | met |');
+    lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|');
+    for (const row of r.compressed) {
+      const v = compressedVerdict(row);
+      const met = [v.rss ? '' : 'RSS', v.speedMet ? '' : 'speed', v.cpuMet ? '' : 'CPU'].filter(Boolean);
+      lines.push(
+        `| ${row.dataset} | ${row.producer} | ${row.codec} | ${fmt(row.megabytes)} | ${fmt(row.compressionRatio, 1)}x | ${fmt(row.intoCos.mbPerSecond)} | ${fmt(row.nullSink.mbPerSecond)} | ${fmt(row.kcat.mbPerSecond)} | ` +
+          `${fmt(v.speed, 2)}x | ${fmt(row.intoCos.peakRssMiB)} / ${fmt(row.nullSink.peakRssMiB)} / ${fmt(row.kcat.peakRssMiB)} | ${fmt(row.intoCos.cpuSecondsPerGiB, 2)} / ${fmt(row.kcat.cpuSecondsPerGiB, 2)} (${fmt(v.cpu, 2)}x) | ${met.length === 0 ? 'yes' : `no: ${met.join(', ')}`} |`,
+      );
+    }
+  }
   const m = r.memory;
-  lines.push(`| peak RSS dumping a ${m.backlogGiB} GiB backlog into COS | ${fmt(m.peakRssMiB)} MiB | 128 MiB | ${m.met ? 'yes' : 'no'} |`);
   const f = r.fanOut;
-  lines.push(`| fan-out to ${f.withWork} of ${f.partitions} partitions | ${fmt(f.measuredRate, 1)}/s (${fmt(f.ratio * 100)}% of ${f.configuredRate}/s), ${f.drops} dropped | 95%, 0 dropped | ${f.met ? 'yes' : 'no'} |`);
-  lines.push('');
-  lines.push(
-    `Serverless cost: the ${m.backlogGiB} GiB dump took ${fmt(m.seconds, 1)} s at ${fmt(m.peakRssMiB)} MiB peak, so it fits SCF's ${m.scfMemoryMb} MB size: ` +
-      `${fmt(m.gbSecondsPerGiB, 2)} GB-seconds per GiB dumped (multiply by your region's SCF price per GB-second).`,
-  );
-  lines.push('');
-  lines.push('| FORMAT | COMPRESSION | dumped | seconds | peak RSS (MiB) | SCF memory size (MB) |');
-  lines.push('|---|---|---|---:|---:|---:|');
-  for (const row of r.memoryByFormat) lines.push(`| ${row.format} | ${row.compression} | ${row.dataset} | ${fmt(row.seconds, 1)} | ${fmt(row.peakRssMiB)} | ${row.scfMemoryMb} |`);
+  if (r.ratios.length > 0 || m || f) {
+    lines.push('');
+    lines.push('| target | measured | goal | met |');
+    lines.push('|---|---:|---:|:---:|');
+    for (const ratio of r.ratios) lines.push(`| ${ratio.dataset}: ${ratio.name} | ${fmt(ratio.value, 2)}x | ${fmt(ratio.target, 2)}x | ${ratio.met ? 'yes' : 'no'} |`);
+    if (m) lines.push(`| peak RSS dumping a ${m.backlogGiB} GiB backlog into COS | ${fmt(m.peakRssMiB)} MiB | 128 MiB | ${m.met ? 'yes' : 'no'} |`);
+    if (f) lines.push(`| fan-out to ${f.withWork} of ${f.partitions} partitions | ${fmt(f.measuredRate, 1)}/s (${fmt(f.ratio * 100)}% of ${f.configuredRate}/s), ${f.drops} dropped | 95%, 0 dropped | ${f.met ? 'yes' : 'no'} |`);
+  }
+  if (m) {
+    lines.push('');
+    lines.push(
+      `Serverless cost: the ${m.backlogGiB} GiB dump took ${fmt(m.seconds, 1)} s at ${fmt(m.peakRssMiB)} MiB peak, so it fits SCF's ${m.scfMemoryMb} MB size: ` +
+        `${fmt(m.gbSecondsPerGiB, 2)} GB-seconds per GiB dumped (multiply by your region's SCF price per GB-second).`,
+    );
+  }
+  if (r.memoryByFormat && r.memoryByFormat.length > 0) {
+    lines.push('');
+    lines.push('| FORMAT | COMPRESSION | dumped | seconds | peak RSS (MiB) | SCF memory size (MB) |');
+    lines.push('|---|---|---|---:|---:|---:|');
+    for (const row of r.memoryByFormat) lines.push(`| ${row.format} | ${row.compression} | ${row.dataset} | ${fmt(row.seconds, 1)} | ${fmt(row.peakRssMiB)} | ${row.scfMemoryMb} |`);
+  }
   return lines.join('\n');
 }
 

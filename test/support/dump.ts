@@ -45,7 +45,7 @@ export interface StoredPartition {
   manifests: Manifest[];
 }
 
-/** A partition's data objects of one chain in key order, decompressed and concatenated, with its manifests. */
+/** A partition's data objects of one chain in offset order, decompressed and concatenated, with its manifests. */
 export async function readBack(from: TestCos | ObjectStore, prefix: string, partition: number, generation = 0): Promise<StoredPartition> {
   const store = 'store' in from ? from.store : from;
   const keys: string[] = [];
@@ -59,6 +59,8 @@ export async function readBack(from: TestCos | ObjectStore, prefix: string, part
       if (parts?.partition === partition && parts.generation === generation) keys.push(object.key);
     }
   }
+  // Offset order, not key order: keys begin with their window's date, which need not follow offsets.
+  keys.sort((a, b) => parseDataObjectKey(a)!.startOffset - parseDataObjectKey(b)!.startOffset);
   const bodies = [];
   for (const key of keys) {
     const body = (await store.getObject(key))!.body;

@@ -1,4 +1,4 @@
-import { markdownReport, medianRun, README_END, README_START, svgChart, withBenchmarkSection, type BenchResults } from '../../bench/report';
+import { allTargetsMet, markdownReport, medianRun, README_END, README_START, svgChart, withBenchmarkSection, type BenchResults, type CompressedRow } from '../../bench/report';
 
 const results: BenchResults = {
   date: '2026-11-30',
@@ -35,6 +35,36 @@ describe('benchmark report', () => {
     expect(updated).toBe(`# x\n\nbefore\n${README_START}\nnew table\n${README_END}\nafter\n`);
     expect(withBenchmarkSection(updated, 'newer')).toBe(`# x\n\nbefore\n${README_START}\nnewer\n${README_END}\nafter\n`);
     expect(() => withBenchmarkSection('# x\n', 'table')).toThrow(/no benchmark markers/);
+  });
+});
+
+describe('compressed datasets in the report', () => {
+  const measure = (mbPerSecond: number, peakRssMiB: number, cpuSecondsPerGiB: number) => ({ seconds: 1, mbPerSecond, peakRssMiB, cpuSecondsPerGiB });
+  const row = (intoCos: number, rss: number, cpu: number): CompressedRow => ({
+    dataset: 'log JSON, 1 KiB',
+    producer: 'kcat (librdkafka)',
+    codec: 'lz4',
+    records: 1000,
+    megabytes: 512,
+    compressionRatio: 3.04,
+    intoCos: measure(intoCos, rss, cpu),
+    nullSink: measure(intoCos * 1.2, rss - 10, cpu - 0.5),
+    kcat: measure(400, 30, 2),
+  });
+
+  it('gives each row its ratios against kcat and names the targets it misses', () => {
+    const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, memoryByFormat: undefined, fanOut: undefined, compressed: [row(400, 120, 2.5), row(300, 140, 3.2)] });
+    expect(md).toContain('| log JSON, 1 KiB | kcat (librdkafka) | lz4 | 512 | 3.0x | 400 | 480 | 400 | 1.00x | 120 / 110 / 30 | 2.50 / 2.00 (1.25x) | yes |');
+    expect(md).toContain('| 0.75x | 140 / 130 / 30 | 3.20 / 2.00 (1.60x) | no: RSS, speed, CPU |');
+    expect(md).not.toContain('| target | measured |');
+  });
+
+  it('is met only when every compressed row meets every target', () => {
+    const base = { ...results, ratios: [], memory: undefined, fanOut: undefined };
+    expect(allTargetsMet({ ...base, compressed: [row(400, 120, 2.5)] })).toBe(true);
+    expect(allTargetsMet({ ...base, compressed: [row(400, 120, 2.5), row(400, 129, 2.5)] })).toBe(false);
+    expect(allTargetsMet({ ...base, compressed: [row(319, 120, 2.5)] })).toBe(false);
+    expect(allTargetsMet({ ...base, compressed: [row(400, 120, 3.1)] })).toBe(false);
   });
 });
 

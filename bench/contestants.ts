@@ -1,0 +1,109 @@
+// The benchmark's contestants, each its own process reading one partition from the start: our consumer
+// (null sink or into COS), kcat to a file, Kafka's console consumer to a file. Each run is timed and its
+// peak RSS and CPU measured (processes.ts); rounds() runs tools in turn and keeps each one's median.
+import { rmSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KafkaBroker } from '../src/local/kafka/broker';
+import { kafkaJavaArgs } from '../src/local/kafka/jars';
+import { LOCAL_CREDENTIALS } from '../src/local/defaults';
+import { runProcess, type BackgroundProcess, type ProcessRun } from './processes';
+import { medianRun } from './report';
+
+export const BUCKET = 'bench-1250000000';
+export const REGION = 'ap-guangzhou';
+
+export interface Run extends ProcessRun {
+  /** CPU the local COS server spent storing this run's data (into-COS runs only). */
+  serverCpuSeconds?: number;
+  /** Bytes written (kcat: its output file, values and newlines). */
+  outputBytes?: number;
+}
+
+export interface BenchEnv {
+  broker: KafkaBroker;
+  kcat: string;
+  /** dist/bench/consumer-runner.js: the consumer built like the SCF bundle. */
+  runner: string;
+  cosServer: BackgroundProcess;
+  cosEndpoint: string;
+  /** Where the COS server stores objects (emptied after each run) and outputs go. */
+  scratch: string;
+  log: (line: string) => void;
+}
+
+export class Contestants {
+  private run = 0;
+
+  constructor(private readonly env: BenchEnv) {}
+
+  consumerEnv(topic: string): Record<string, string> {
+    return {
+      KAFKA_BROKERS: this.env.broker.bootstrap,
+      KAFKA_TOPIC: topic,
+      KAFKA_GROUP_ID: `bench-${++this.run}`,
+      CKAFKA_INSTANCE_ID: 'ckafka-bench',
+      CKAFKA_TOPIC_ID: 'topic-bench',
+      COS_BUCKET: BUCKET,
+      COS_REGION: REGION,
+      COS_ENDPOINT: this.env.cosEndpoint,
+      COS_PREFIX: `run-${this.run}/`,
+      FLUSH_OPEN_WINDOW: 'true',
+      TENCENTCLOUD_SECRETID: LOCAL_CREDENTIALS.secretId,
+      TENCENTCLOUD_SECRETKEY: LOCAL_CREDENTIALS.secretKey,
+      LOG_LEVEL: 'error',
+    };
+  }
+
+  /** Our consumer on partition 0, from its start: `expectRecords` (when given) must be what it dumped. */
+  async ours(topic: string, sink: 'null' | 'cos', env: Record<string, string> = {}, expectRecords?: number): Promise<Run> {
+    const before = this.env.cosServer.cpuSeconds();
+    const result = await runProcess(process.execPath, [this.env.runner, sink, '0'], { env: { ...this.consumerEnv(topic), ...env } });
+    const serverCpuSeconds = this.env.cosServer.cpuSeconds() - before;
+    if (result.exitCode !== 0) throw new Error(`our consumer failed on ${topic}: ${result.stderr}`);
+    const bucket = join(this.env.scratch, 'cos', BUCKET);
+    rmSync(bucket, { recursive: true, force: true });
+    mkdirSync(bucket, { recursive: true });
+    if (expectRecords !== undefined) {
+      const records = (JSON.parse(result.stdout) as { result: { records?: number } }).result.records;
+      if (records !== expectRecords) throw new Error(`our consumer dumped ${records} records of ${topic}, expected ${expectRecords}`);
+    }
+    return sink === 'cos' ? { ...result, serverCpuSeconds } : result;
+  }
+
+  /** kcat reading partition 0 to a file, one value and '\n' per record (what the `lines` format writes). */
+  async kcatToFile(topic: string): Promise<Run> {
+    const out = join(this.env.scratch, 'kcat.out');
+    try {
+      const run = await runProcess(this.env.kcat, ['-C', '-b', this.env.broker.bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\\n', '-X', 'receive.message.max.bytes=200000000'], { stdoutFile: out });
+      if (run.exitCode !== 0) throw new Error(`kcat failed on ${topic}: ${run.stderr}`);
+      return { ...run, outputBytes: statSync(out).size };
+    } finally {
+      rmSync(out, { force: true });
+    }
+  }
+
+  async consoleConsumer(topic: string, records: number): Promise<Run> {
+    const out = join(this.env.scratch, 'console.out');
+    try {
+      return await runProcess('java', kafkaJavaArgs('org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', this.env.broker.bootstrap, '--topic', topic, '--partition', '0', '--offset', 'earliest', '--max-messages', String(records)], 512), { stdoutFile: out });
+    } finally {
+      rmSync(out, { force: true });
+    }
+  }
+
+  /**
+   * Rounds of every tool in turn, each tool's median run returned: a slow moment of this shared machine
+   * (or of the broker, right after the dataset was written) then falls on no one tool in particular.
+   */
+  async rounds(label: string, repeat: number, megabytes: number, tools: Array<[string, () => Promise<Run>]>): Promise<Map<string, Run>> {
+    const runs = new Map<string, Run[]>();
+    for (let round = 0; round < repeat; round++) {
+      for (const [tool, run] of tools) {
+        const r = await run();
+        runs.set(tool, [...(runs.get(tool) ?? []), r]);
+        this.env.log(`  ${label} ${tool}: ${r.seconds.toFixed(2)} s, ${(megabytes / r.seconds).toFixed(0)} MB/s, ${r.peakRssMiB.toFixed(0)} MiB, ${r.cpuSeconds.toFixed(1)} CPU s`);
+      }
+    }
+    return new Map([...runs].map(([tool, all]) => [tool, medianRun(all)]));
+  }
+}
