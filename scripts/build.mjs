@@ -1,7 +1,9 @@
 // Builds the two SCF bundles (one self-contained file each, Node 18) and the CLI.
 import { build } from 'esbuild';
-import { statSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const BUNDLE_LIMIT_BYTES = 3 * 1024 * 1024;
 
@@ -54,9 +56,27 @@ const tools = [
 await rm('dist', { recursive: true, force: true });
 await Promise.all([...functions, benchRunner, ...tools].map((options) => build(options)));
 
+// Files the codecs load at run time (the CRC addon for SCF's linux-x64, zstd's WebAssembly module) go
+// beside each bundle that reads records, where src/kafka/codecs/locate.ts finds them: the SCF package has
+// no node_modules.
+const withCodecs = ['dist/functions/consumer/index.js', benchRunner.outfile];
+const require = createRequire(import.meta.url);
+const bundled = JSON.parse(readFileSync('./src/kafka/codecs/bundled-files.json', 'utf8'));
+for (const { file, package: name } of bundled) {
+  let from;
+  try {
+    from = join(dirname(require.resolve(name)), file);
+  } catch {
+    console.error(`${name} is not installed: the SCF bundles need ${file} (npm ci installs it on linux-x64)`);
+    process.exit(1);
+  }
+  for (const outfile of withCodecs) copyFileSync(from, join(dirname(outfile), file));
+}
+
 let oversize = false;
 for (const { outfile } of functions) {
-  const bytes = statSync(outfile).size;
+  const beside = withCodecs.includes(outfile) ? bundled.map(({ file }) => statSync(join(dirname(outfile), file)).size) : [];
+  const bytes = statSync(outfile).size + beside.reduce((a, b) => a + b, 0);
   const flag = bytes > BUNDLE_LIMIT_BYTES ? '  OVER 3 MiB LIMIT' : '';
   if (flag) oversize = true;
   console.log(`${outfile.padEnd(36)} ${(bytes / 1024).toFixed(1).padStart(8)} KiB${flag}`);

@@ -25,6 +25,7 @@ export interface Config {
     startPosition: StartPosition;
     onOffsetOutOfRange: 'fail' | 'earliest';
     fetchMaxBytes: number;
+    decompressedBatchMaxBytes: number;
   };
   ckafka: { instanceId: string; topicId?: string; endpoint?: string };
   cos: {
@@ -210,6 +211,7 @@ export function loadConfig(env: Env, role: FunctionRole | 'tool'): Config {
       startPosition: v.START_POSITION,
       onOffsetOutOfRange: v.ON_OFFSET_OUT_OF_RANGE,
       fetchMaxBytes: v.FETCH_MAX_BYTES,
+      decompressedBatchMaxBytes: v.DECOMPRESSED_BATCH_MAX_BYTES,
     },
     ckafka: { instanceId: v.CKAFKA_INSTANCE_ID ?? '', topicId: v.CKAFKA_TOPIC_ID, endpoint: v.TC_CKAFKA_ENDPOINT },
     cos: {

@@ -208,6 +208,13 @@ const DECLARED = [
   },
   { name: 'FETCH_MAX_BYTES', schema: withDefault(integer(64 * 1024, 64 * MiB), String(2 * MiB)), description: 'Bytes asked of Kafka per fetch (a larger record is still fetched whole).', default: String(2 * MiB) },
   {
+    name: 'DECOMPRESSED_BATCH_MAX_BYTES',
+    schema: withDefault(integer(MiB, 256 * MiB), String(16 * MiB)),
+    description:
+      'The most bytes one compressed record batch may decompress to. Batches are decompressed one at a time into one reused buffer that grows to the largest batch seen, up to this; a batch over it fails the invocation naming its offset (nothing is written or committed). Raise it with the function\'s memory for topics of huge compressed records.',
+    default: String(16 * MiB),
+  },
+  {
     name: 'LOG_LEVEL',
     schema: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], 'must be a pino level such as info or debug'), 'info'),
     description: 'Log level of the JSON log lines.',

@@ -96,7 +96,7 @@ function dumpSettings({ config, ev }: Invocation): DumpSettings {
 async function dump(invocation: Invocation, kafka: KafkaClient, store: ObjectStore, layout: Layout, lease: Lease, head: unknown): Promise<DumpSummary> {
   const { ev, ctx, groupId, logger, clock, startedAt } = invocation;
   return dumpPartition({
-    log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId),
+    log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId, { fetchMaxBytes: invocation.config.kafka.fetchMaxBytes, decompressedBatchMaxBytes: invocation.config.kafka.decompressedBatchMaxBytes }),
     store,
     layout,
     lease,

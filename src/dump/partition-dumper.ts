@@ -4,7 +4,7 @@
 // irreversible steps). The correctness argument is docs/exactly-once.md.
 import type { ObjectStore } from '../cos/store';
 import type { StartPosition } from '../config/config';
-import { OffsetOutOfRangeError, readPartition } from '../kafka/partition-reader';
+import { OffsetOutOfRangeError } from '../kafka/partition-reader';
 import { systemClock, type Clock } from '../util/clock';
 import type { ChainHead } from './chain';
 import type { CompressionName } from './compression';
@@ -80,7 +80,6 @@ export interface DumpSummary {
   stopReason: StopReason;
 }
 
-const FETCH_WAIT_MS = 200;
 
 /** The invocation's totals, from the manifests it committed: each range counted by its own manifest. */
 function summarize(committed: Manifest[]): Pick<DumpSummary, 'records' | 'bytes' | 'contentBytes' | 'objects' | 'emptyRanges' | 'tombstones' | 'invalidUtf8' | 'skippedOffsets' | 'unusableTimestamps'> {
@@ -108,7 +107,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
   const clock = options.clock ?? systemClock;
   const event = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => options.onEvent?.(level, message, fields);
 
-  const start = await decideStart(log, { store, layout, head: options.head, startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange, fetchMaxBytes: settings.fetchMaxBytes, clock });
+  const start = await decideStart(log, { store, layout, head: options.head, startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange, clock });
   reportStart(start, event);
   const committed: Manifest[] = [];
   const target: PartitionTarget = { store, chain: start.chain, topic: log.topic, format: settings.format, formatSettings: settings.formatSettings, compression: settings.compression };
@@ -156,7 +155,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
   try {
     for (;;) {
       try {
-        await readInto(writer, log, settings.fetchMaxBytes, more, readTo);
+        await readInto(writer, log, more, readTo);
         if (!writer.stopReason && writer.position < readTo) writer.stopReason = clock.now() > options.readDeadline ? 'deadline' : 'no-progress';
         break;
       } catch (err) {
@@ -223,8 +222,8 @@ function reportStart(start: StartDecision, event: (level: 'info' | 'warn' | 'err
 }
 
 /** Reads from the writer's position towards `target`, record by record, until done or told to stop. */
-async function readInto(writer: PartitionWriter, log: PartitionLog, fetchMaxBytes: number, more: () => boolean, target: number): Promise<void> {
-  for await (const chunk of readPartition(writer.position, target, { fetch: (offset) => log.fetch(offset, fetchMaxBytes, FETCH_WAIT_MS), more })) {
+async function readInto(writer: PartitionWriter, log: PartitionLog, more: () => boolean, target: number): Promise<void> {
+  for await (const chunk of log.read(writer.position, target, more)) {
     for (const record of chunk.records) {
       const placed = writer.take(record);
       if (placed === false || (placed !== true && !(await placed))) return;

@@ -1,6 +1,15 @@
 // The one Kafka partition a consumer dumps, with its group's committed offset: all the dump asks of Kafka.
 import { EARLIEST, LATEST, type CommittedOffset, type KafkaClient } from '../kafka/client';
-import type { FetchedPartition } from '../kafka/fetch-response';
+import { readPartition, type ReadChunk } from '../kafka/partition-reader';
+
+/** How a partition is read: bytes per fetch, and the bound on decompressed bytes held. */
+export interface ReadSettings {
+  fetchMaxBytes: number;
+  decompressedBatchMaxBytes: number;
+}
+
+/** How long a fetch waits at the broker for records to arrive. */
+const FETCH_WAIT_MS = 200;
 
 export interface PartitionLog {
   readonly topic: string;
@@ -10,10 +19,15 @@ export interface PartitionLog {
   commit(offset: number, metadata: string): Promise<void>;
   /** Offset of the first record at or after a timestamp, or of the log's start or end. */
   offsetFor(position: 'earliest' | 'latest' | number): Promise<number>;
-  fetch(offset: number, maxBytes: number, maxWaitMs: number): Promise<FetchedPartition>;
+  /**
+   * The records of [from, to) in offset order, in chunks (see readPartition): reading stops early when
+   * `more()` says so or when nothing more is readable yet. Failures arrive as typed errors
+   * (OffsetOutOfRangeError, CorruptBatchError, BatchTooLargeError, KafkaError), never as wire codes.
+   */
+  read(from: number, to: number, more: () => boolean): AsyncIterable<ReadChunk>;
 }
 
-export function kafkaPartitionLog(client: KafkaClient, topic: string, partition: number, groupId: string): PartitionLog {
+export function kafkaPartitionLog(client: KafkaClient, topic: string, partition: number, groupId: string, settings: ReadSettings): PartitionLog {
   return {
     topic,
     partition,
@@ -21,7 +35,13 @@ export function kafkaPartitionLog(client: KafkaClient, topic: string, partition:
     committed: () => client.committedOffset(groupId, topic, partition),
     commit: (offset, metadata) => client.commitOffset(groupId, topic, partition, offset, metadata),
     offsetFor: (position) => client.listOffset(topic, partition, position === 'earliest' ? EARLIEST : position === 'latest' ? LATEST : position),
-    fetch: (offset, maxBytes, maxWaitMs) => client.fetch(topic, partition, offset, maxBytes, maxWaitMs),
+    read: (from, to, more) =>
+      readPartition(from, to, {
+        fetch: (offset, maxBytes) => client.fetch(topic, partition, offset, maxBytes, FETCH_WAIT_MS),
+        more,
+        fetchMaxBytes: settings.fetchMaxBytes,
+        decompressedMaxBytes: settings.decompressedBatchMaxBytes,
+      }),
   };
 }
 

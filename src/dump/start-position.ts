@@ -5,7 +5,6 @@
 // is left as it is and a new chain starts beside it.
 import { createOrRead, type ObjectStore } from '../cos/store';
 import type { StartPosition } from '../config/config';
-import { readPartition } from '../kafka/partition-reader';
 import type { Clock } from '../util/clock';
 import { locateChainEnd, type ChainHead, type ChainPosition } from './chain';
 import { startMarkerKey, type ChainRef, type Layout } from './keys';
@@ -35,7 +34,6 @@ export interface StartOptions {
   head?: ChainHead;
   startPosition: StartPosition;
   onOutOfRange: 'fail' | 'earliest';
-  fetchMaxBytes: number;
   clock: Clock;
 }
 
@@ -80,8 +78,8 @@ async function agreedStart(log: PartitionLog, store: ObjectStore, chain: ChainRe
 }
 
 /** The record at `offset` as the log holds it now, if it holds one there. */
-async function recordAt(log: PartitionLog, offset: number, fetchMaxBytes: number): Promise<{ offset: number; timestamp: number } | undefined> {
-  for await (const chunk of readPartition(offset, offset + 1, { fetch: (at) => log.fetch(at, fetchMaxBytes, 0) })) {
+async function recordAt(log: PartitionLog, offset: number): Promise<{ offset: number; timestamp: number } | undefined> {
+  for await (const chunk of log.read(offset, offset + 1, () => true)) {
     for (const record of chunk.records) return record.offset === offset ? { offset, timestamp: record.timestamp } : undefined;
   }
   return undefined;
@@ -92,13 +90,13 @@ async function recordAt(log: PartitionLog, offset: number, fetchMaxBytes: number
  * or undefined when it can be. The evidence: a chain that ends past the log's end; or, when the group's
  * mirror offset is gone, a last dumped record that the log now holds with another timestamp.
  */
-async function chainMismatch(log: PartitionLog, position: ChainPosition, committed: number | undefined, logStart: number, logEnd: number, fetchMaxBytes: number): Promise<string | undefined> {
+async function chainMismatch(log: PartitionLog, position: ChainPosition, committed: number | undefined, logStart: number, logEnd: number): Promise<string | undefined> {
   if (position.offset > logEnd) return `the chain in COS ends at offset ${position.offset}, past the log's end ${logEnd}`;
   // Kafka drops a deleted topic's group offsets: an offset still in step with the chain vouches for it.
   if (committed === position.offset) return undefined;
   const last = position.lastRecord;
   if (!last || last.timestamp < 0 || last.offset < logStart || last.offset >= logEnd) return undefined;
-  const now = await recordAt(log, last.offset, fetchMaxBytes);
+  const now = await recordAt(log, last.offset);
   if (now && now.timestamp !== last.timestamp) {
     return `the record at offset ${last.offset} has timestamp ${now.timestamp} in the log, but ${last.timestamp} when it was dumped`;
   }
@@ -128,7 +126,7 @@ export async function decideStart(log: PartitionLog, options: StartOptions): Pro
     return { ...base, offset: lost ? logStart : begin, lost };
   }
 
-  const mismatch = await chainMismatch(log, position, committed, logStart, logEnd, options.fetchMaxBytes);
+  const mismatch = await chainMismatch(log, position, committed, logStart, logEnd);
   if (mismatch) {
     const next: ChainRef = { ...chain, generation: chain.generation + 1 };
     const begin = await agreedStart(log, store, next, 'earliest', clock, mismatch);

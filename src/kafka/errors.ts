@@ -1,4 +1,5 @@
 // Kafka failures in words a user can act on.
+import { KAFKA_ERROR_NAMES } from './error-codes';
 
 /** Kafka protocol error codes this product reacts to. */
 export const KafkaErrorCode = {
@@ -48,6 +49,12 @@ export function isRetriableCode(code: number): boolean {
   return RETRIABLE.has(code);
 }
 
+/** "NAME (error N)", or the number alone for a code newer than the table. */
+export function describeErrorCode(code: number): string {
+  const name = KAFKA_ERROR_NAMES[code];
+  return name ? `${name} (error ${code})` : `unknown Kafka error code ${code}`;
+}
+
 interface KafkaJsLikeError {
   name?: string;
   message?: string;
@@ -91,4 +98,42 @@ export function describeKafkaFailure(err: unknown, brokers: string[]): string {
     );
   }
   return detail;
+}
+
+/** Where in the log a problem lies: the error names it so the user can find the data. */
+export interface LogPosition {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/**
+ * Data that fails its checksum or does not decode. Never archived: the invocation fails before writing
+ * any record of the batch, and nothing past it is committed.
+ */
+export class CorruptBatchError extends KafkaError {
+  constructor(
+    readonly at: LogPosition,
+    detail: string,
+  ) {
+    super(`the record batch at offset ${at.offset} of ${at.topic}/${at.partition} is corrupt (${detail}); nothing from it was written or committed`, undefined, false);
+    this.name = 'CorruptBatchError';
+  }
+}
+
+/** A compressed batch whose records need more memory than the configured limit allows. */
+export class BatchTooLargeError extends KafkaError {
+  constructor(
+    readonly at: LogPosition,
+    detail: string,
+    readonly limit: number,
+  ) {
+    super(
+      `the compressed record batch at offset ${at.offset} of ${at.topic}/${at.partition} ${detail}, more than DECOMPRESSED_BATCH_MAX_BYTES=${limit} allows; ` +
+        'raise DECOMPRESSED_BATCH_MAX_BYTES and the consumer function\'s memory by as much (nothing from the batch was written or committed)',
+      undefined,
+      false,
+    );
+    this.name = 'BatchTooLargeError';
+  }
 }

@@ -69,9 +69,9 @@ export async function checkContent(store: ObjectStore, partition: number, manife
 }
 
 /** Records straight from the partition, read with the same reader the consumer uses. */
-export function kafkaRecordSource(fetch: (offset: number) => Promise<FetchedPartition>): RecordSource {
+export function kafkaRecordSource(fetch: (offset: number, maxBytes: number) => Promise<FetchedPartition>, fetchMaxBytes: number, decompressedMaxBytes = 256 * 1024 * 1024): RecordSource {
   return async function* (from, to) {
-    for await (const chunk of readPartition(from, to, { fetch })) {
+    for await (const chunk of readPartition(from, to, { fetch, fetchMaxBytes, decompressedMaxBytes })) {
       for (const record of chunk.records) if (record.offset < to) yield record;
     }
   };

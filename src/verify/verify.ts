@@ -37,8 +37,8 @@ export async function verifyTopic(options: { store: ObjectStore; layout: Layout;
       const audit = auditPartition(partition, chain.manifests, chain.objects, newest ? (committed.get(partition)?.offset ?? null) : undefined);
       let content: ContentReport | undefined;
       if (options.deep && newest) {
-        const fetch = (offset: number) => kafka.fetch(topic, partition, offset, options.fetchMaxBytes ?? 4 * 1024 * 1024, 100);
-        content = await checkContent(store, partition, chain.manifests, kafkaRecordSource(fetch));
+        const fetch = (offset: number, maxBytes: number) => kafka.fetch(topic, partition, offset, maxBytes, 100);
+        content = await checkContent(store, partition, chain.manifests, kafkaRecordSource(fetch, options.fetchMaxBytes ?? 4 * 1024 * 1024));
       }
       partitions.push({ generation: chain.generation, audit, content, ok: !audit.findings.some(isProblem) && (content?.mismatches.length ?? 0) === 0 });
     }

@@ -1,7 +1,9 @@
 // The product's own Kafka read path (kafkajs connections + our Fetch decoding) against the real broker.
 import { CompressionTypes } from 'kafkajs';
 import { EARLIEST, KafkaClient, LATEST } from '../../src/kafka/client';
-import { decodeRecordSet, type KafkaRecord } from '../../src/kafka/record-batch';
+import { OutputBuffer } from '../../src/kafka/codecs';
+import type { KafkaRecord } from '../../src/kafka/record-batch';
+import { decodeRecordSet } from '../../src/kafka/record-set';
 import { createTopic, produce, testBrokers, uniqueTopic } from '../support/kafka';
 
 async function readAll(client: KafkaClient, topic: string, partition: number, from: number, to: number, maxBytes = 1 << 20): Promise<KafkaRecord[]> {
@@ -10,7 +12,7 @@ async function readAll(client: KafkaClient, topic: string, partition: number, fr
   while (offset < to) {
     const fetched = await client.fetch(topic, partition, offset, maxBytes, 100);
     expect(fetched.errorCode).toBe(0);
-    const batches = await decodeRecordSet(fetched.records ?? Buffer.alloc(0));
+    const { batches } = decodeRecordSet({ topic, partition, out: new OutputBuffer(1 << 24) }, fetched.records ?? Buffer.alloc(0));
     for (const batch of batches) {
       // Records are decoded into one reused object from a reused buffer: keep copies.
       for (const r of batch.records) {

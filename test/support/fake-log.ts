@@ -2,6 +2,7 @@
 // RecordBatch encoder, so the product's decoder reads bytes it did not write itself.
 import type { PartitionLog } from '../../src/dump/partition-log';
 import type { FetchedPartition } from '../../src/kafka/fetch-response';
+import { readPartition } from '../../src/kafka/partition-reader';
 
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0');
 const Record = require('kafkajs/src/protocol/recordBatch/record/v0');
@@ -22,6 +23,8 @@ export class FakeLog implements PartitionLog {
   commits: number[] = [];
   logStart = 0;
   fetches = 0;
+  /** Bytes per fetch the dump asks for (FETCH_MAX_BYTES). */
+  fetchMaxBytes = 64 * 1024;
   private batches: Array<{ first: number; last: number; bytes: Buffer }> = [];
   private next = 0;
 
@@ -70,6 +73,10 @@ export class FakeLog implements PartitionLog {
     if (position === 'earliest') return this.logStart;
     if (position === 'latest') return this.next;
     throw new Error('timestamps are not supported by the fake log');
+  }
+
+  read(from: number, to: number, more: () => boolean) {
+    return readPartition(from, to, { fetch: (offset, maxBytes) => this.fetch(offset, maxBytes), more, fetchMaxBytes: this.fetchMaxBytes, decompressedMaxBytes: 16 * 1024 * 1024 });
   }
 
   async fetch(offset: number, maxBytes: number): Promise<FetchedPartition> {

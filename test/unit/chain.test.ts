@@ -215,7 +215,7 @@ describe('a topic deleted and re-created under the same name', () => {
     await dump(log, store);
     log.fetches = 0;
     const { store: counted, requests } = counting(store);
-    const start = await decideStart(log, { store: counted, layout, head: undefined, startPosition: 'earliest', onOutOfRange: 'fail', fetchMaxBytes: 65536, clock: new ManualClock() });
+    const start = await decideStart(log, { store: counted, layout, head: undefined, startPosition: 'earliest', onOutOfRange: 'fail', clock: new ManualClock() });
     expect(start).toMatchObject({ chain: { generation: 0 }, offset: 100 });
     expect(log.fetches).toBe(0);
     expect(requests()).toBeLessThan(20);

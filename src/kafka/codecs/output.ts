@@ -1,0 +1,67 @@
+// The one buffer a partition's decompressed batches are written into, reused from batch to batch: every
+// decompressed batch used to be a fresh allocation, and those piled up outside V8's heap faster than the
+// garbage collector returned them (hundreds of MB on very compressible data). Its size is the consumer's
+// bound on decompressed bytes held: a batch that needs more fails instead of growing it.
+
+export class DecompressedSizeError extends Error {
+  constructor(
+    readonly needed: number,
+    readonly limit: number,
+  ) {
+    super(needed === Infinity ? `decompresses to more than ${limit} bytes` : `decompresses to ${needed} bytes`);
+    this.name = 'DecompressedSizeError';
+  }
+}
+
+/** Compressed data that does not decode: the batch's checksum passed, so it was written that way. */
+export class CorruptDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorruptDataError';
+  }
+}
+
+/** A decoder ran out of the room reserved for it: corrupt data, or at the limit, a batch too large. */
+export class OutputFullError extends CorruptDataError {
+  constructor(codec: string) {
+    super(`${codec}: output longer than the data declares`);
+    this.name = 'OutputFullError';
+  }
+}
+
+export class OutputBuffer {
+  private buffer: Buffer;
+  /** The most bytes one decompressed batch has needed: what this consumer held at once. */
+  highWater = 0;
+
+  constructor(
+    readonly limit: number,
+    initialBytes = Math.min(limit, 1024 * 1024),
+  ) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Bytes of memory the buffer occupies now. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  /**
+   * A buffer of at least `bytes`, keeping the first `keep` bytes already written (a decoder that learns the
+   * size as it goes). Throws DecompressedSizeError past the limit.
+   */
+  reserve(bytes: number, keep = 0): Buffer {
+    if (bytes > this.limit) throw new DecompressedSizeError(bytes, this.limit);
+    if (bytes > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.limit, Math.max(bytes, this.buffer.length * 2)));
+      if (keep > 0) this.buffer.copy(grown, 0, 0, keep);
+      this.buffer = grown;
+    }
+    return this.buffer;
+  }
+
+  /** Records that a batch of `bytes` now occupies the buffer. */
+  used(bytes: number): void {
+    if (bytes > this.highWater) this.highWater = bytes;
+  }
+}

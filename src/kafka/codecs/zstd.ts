@@ -1,0 +1,94 @@
+// zstd through a WebAssembly build of the reference decoder (@bokuweb/zstd-wasm). The batch is copied
+// into the module's memory and decompressed there; records are read straight from that memory, so the
+// output is never copied or allocated per batch. The region is the consumer's decompression buffer for
+// zstd, bounded by the same limit. Native bindings were measured too (bench/codec-candidates.ts): none
+// decompresses into a caller's buffer, and their per-call allocations pile up outside V8's heap.
+import { readFileSync } from 'node:fs';
+import { locateFile } from './locate';
+import { CorruptDataError, DecompressedSizeError, type OutputBuffer } from './output';
+
+interface ZstdModule {
+  init(wasm: Uint8Array): void;
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  _ZSTD_decompress(dst: number, dstCapacity: number, src: number, srcSize: number): number;
+  _ZSTD_isError(code: number): number;
+  _ZSTD_getFrameContentSize(src: number, srcSize: number): number;
+}
+
+/** ZSTD_error_dstSize_tooSmall: the output needs more room. */
+const DST_SIZE_TOO_SMALL = 70;
+
+class Region {
+  pointer = 0;
+  size = 0;
+
+  constructor(private readonly module: ZstdModule) {}
+
+  ensure(bytes: number): number {
+    if (bytes > this.size) {
+      if (this.pointer) this.module._free(this.pointer);
+      this.size = Math.max(bytes, this.size * 2);
+      this.pointer = this.module._malloc(this.size);
+      if (!this.pointer) throw new Error(`zstd: cannot allocate ${this.size} bytes of WebAssembly memory`);
+    }
+    return this.pointer;
+  }
+}
+
+class ZstdDecoder {
+  private readonly input: Region;
+  private readonly output: Region;
+
+  constructor(private readonly module: ZstdModule) {
+    this.input = new Region(module);
+    this.output = new Region(module);
+  }
+
+  decode(src: Uint8Array, out: OutputBuffer): Buffer {
+    const m = this.module;
+    const inPtr = this.input.ensure(src.length);
+    m.HEAPU8.set(src, inPtr);
+    // -1: unknown (streaming producers such as the Java client do not record it), -2: not a frame.
+    const declared = m._ZSTD_getFrameContentSize(inPtr, src.length);
+    if (declared === -2) throw new CorruptDataError('zstd: not a zstd frame');
+    if (declared > out.limit) throw new DecompressedSizeError(declared, out.limit);
+    let capacity = Math.min(out.limit, Math.max(declared >= 0 ? declared : src.length * 8, this.output.size, 64 * 1024));
+    for (;;) {
+      const outPtr = this.output.ensure(capacity);
+      const result = m._ZSTD_decompress(outPtr, capacity, inPtr, src.length);
+      if (!m._ZSTD_isError(result)) {
+        out.used(result);
+        // Read HEAPU8 after the call: a memory growth replaces its buffer.
+        return Buffer.from(m.HEAPU8.buffer, outPtr, result);
+      }
+      if (-result !== DST_SIZE_TOO_SMALL) throw new CorruptDataError(`zstd: error ${-result}`);
+      if (capacity >= out.limit) throw new DecompressedSizeError(Infinity, out.limit);
+      capacity = Math.min(out.limit, capacity * 2);
+    }
+  }
+}
+
+let decoder: ZstdDecoder | undefined;
+let loading: Promise<void> | undefined;
+
+/** Compiles the WebAssembly module, once; only a partition that holds zstd batches pays for it. */
+export function loadZstd(): Promise<void> {
+  loading ??= (async () => {
+    // The package's entry point exposes only copying helpers; its emscripten module (malloc, the decoder,
+    // the memory) is not in its "exports" map, so it is reached by path.
+    const { Module, waitInitialized } = require('../../../node_modules/@bokuweb/zstd-wasm/dist/common/module.js') as { Module: ZstdModule; waitInitialized: () => Promise<void> };
+    const file = locateFile('zstd.wasm');
+    if (!file) throw new Error('zstd: zstd.wasm is missing beside the bundle and in node_modules (@bokuweb/zstd-wasm)');
+    Module.init(readFileSync(file));
+    await waitInitialized();
+    decoder = new ZstdDecoder(Module);
+  })();
+  return loading;
+}
+
+export function decodeZstd(src: Uint8Array, out: OutputBuffer): Buffer {
+  if (!decoder) throw new Error('zstd: loadZstd() must complete before decoding');
+  return decoder.decode(src, out);
+}

@@ -1,0 +1,157 @@
+// The codec decoders against independent compressors: every codec, both snappy framings, LZ4's linked
+// blocks and old Kafka's broken header checksum, the decompression limit, and corrupt input.
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { CorruptDataError, DecompressedSizeError, decompress, OutputBuffer, prepareCodec } from '../../src/kafka/codecs';
+import { useZlibHandle } from '../../src/kafka/codecs/gzip';
+import { xxh32 } from '../../src/kafka/codecs/lz4';
+import { compressors, GZIP, LZ4_CODEC, SNAPPY, xerialSnappy, ZSTD } from '../support/batches';
+
+const MiB = 1024 * 1024;
+
+/** Log-like text (compresses a few times) followed by random bytes (does not). */
+function sample(bytes: number, seed = 1): Buffer {
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const line = `{"ts":${1700000000000 + i * seed},"level":"${['INFO', 'WARN'][i % 2]}","msg":"request ${i} took ${(i * 7919) % 1000} ms","trace":"${((i * 2654435761) >>> 0).toString(16)}"}\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  const text = Buffer.from(lines.join('')).subarray(0, Math.floor(bytes * 0.9));
+  return Buffer.concat([text, randomBytes(bytes - text.length)]);
+}
+
+let compress: Awaited<ReturnType<typeof compressors>>;
+beforeAll(async () => {
+  compress = await compressors();
+  await prepareCodec(ZSTD);
+});
+
+describe.each([
+  ['gzip', GZIP],
+  ['snappy (raw)', SNAPPY],
+  ['lz4', LZ4_CODEC],
+  ['zstd', ZSTD],
+])('%s', (_name, codec) => {
+  it.each([0, 1, 100, 65536, 300_000, 3 * MiB])('gives back %d bytes exactly', (size) => {
+    const data = sample(size, size + 1);
+    const out = new OutputBuffer(16 * MiB);
+    expect(decompress(codec, compress[codec]!(data), out).equals(data)).toBe(true);
+  });
+
+  it('reuses one buffer: the second batch overwrites the first, and the high-water mark is the larger batch', () => {
+    const out = new OutputBuffer(16 * MiB);
+    const small = sample(10_000, 3);
+    const large = sample(2 * MiB, 4);
+    const first = decompress(codec, compress[codec]!(large), out);
+    expect(first.equals(large)).toBe(true);
+    const second = decompress(codec, compress[codec]!(small), out);
+    expect(second.equals(small)).toBe(true);
+    expect(out.highWater).toBe(large.length);
+  });
+
+  it('refuses a batch that decompresses past the limit, naming the limit', () => {
+    const out = new OutputBuffer(1 * MiB);
+    const data = Buffer.alloc(1 * MiB + 1, 'a');
+    const err = (() => {
+      try {
+        decompress(codec, compress[codec]!(data), out);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(DecompressedSizeError);
+    expect((err as DecompressedSizeError).limit).toBe(MiB);
+    expect(out.capacity).toBeLessThanOrEqual(MiB);
+  });
+
+  it('reports damaged data as corrupt, never as data', () => {
+    const data = sample(200_000, 9);
+    const compressed = compress[codec]!(data);
+    const damaged = Buffer.from(compressed);
+    // Truncation breaks every format's structure.
+    expect(() => decompress(codec, damaged.subarray(0, Math.floor(damaged.length / 2)), new OutputBuffer(16 * MiB))).toThrow(CorruptDataError);
+  });
+});
+
+describe('gzip', () => {
+  it('decodes through the portable path too (where the zlib handle is missing)', () => {
+    expect(useZlibHandle(false)).toBe(false);
+    try {
+      const data = sample(500_000, 5);
+      expect(decompress(GZIP, gzipSync(data), new OutputBuffer(16 * MiB)).equals(data)).toBe(true);
+    } finally {
+      expect(useZlibHandle(true)).toBe(true);
+    }
+  });
+
+  it('decodes several members back to back, and headers with a file name', () => {
+    const a = sample(70_000, 6);
+    const b = sample(30_000, 7);
+    const named = gzipSync(b);
+    // FNAME: set the flag and insert a zero-terminated name after the 10-byte header.
+    const withName = Buffer.concat([named.subarray(0, 3), Buffer.from([named[3]! | 0x08]), named.subarray(4, 10), Buffer.from('batch.txt\0'), named.subarray(10)]);
+    expect(decompress(GZIP, Buffer.concat([gzipSync(a), withName]), new OutputBuffer(16 * MiB)).equals(Buffer.concat([a, b]))).toBe(true);
+  });
+});
+
+describe('snappy in xerial framing (the Java client)', () => {
+  it.each([1000, 32 * 1024, 100_000, 2 * MiB])('gives back %d bytes exactly', (size) => {
+    const data = sample(size, size);
+    expect(decompress(SNAPPY, xerialSnappy(data), new OutputBuffer(16 * MiB)).equals(data)).toBe(true);
+  });
+});
+
+describe('lz4 frames', () => {
+  /** A frame header (64 KiB blocks, given flags) with its checksum computed the right or the broken way. */
+  function header(flags: number, broken: boolean): Buffer {
+    const h = Buffer.from([0x04, 0x22, 0x4d, 0x18, flags, 0x40, 0]);
+    h[6] = (xxh32(h, broken ? 0 : 4, 6) >>> 8) & 0xff;
+    return h;
+  }
+  const block = (bytes: number[], uncompressed = false) => {
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE((bytes.length | (uncompressed ? 0x80000000 : 0)) >>> 0);
+    return Buffer.concat([size, Buffer.from(bytes)]);
+  };
+  const END = Buffer.alloc(4);
+  // Block 2 starts with a match 8 bytes back, into block 1: only linked blocks decode that way.
+  const linkedBlocks = [block([...Buffer.from('abcdefgh')], true), block([0x04, 0x08, 0x00, 0x10, 0x7a])];
+
+  it('decodes linked blocks (librdkafka links them): a match may reach into the block before', () => {
+    const frame = Buffer.concat([header(0x40, false), ...linkedBlocks, END]);
+    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB)).toString()).toBe('abcdefghabcdefghz');
+  });
+
+  it("accepts old Kafka's broken header checksum only for message format v0", () => {
+    const frame = Buffer.concat([header(0x40, true), ...linkedBlocks, END]);
+    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB), true).toString()).toBe('abcdefghabcdefghz');
+    expect(() => decompress(LZ4_CODEC, frame, new OutputBuffer(MiB), false)).toThrow(/header checksum/);
+  });
+
+  it('refuses a match that points before the start of the output', () => {
+    const frame = Buffer.concat([header(0x40, false), block([0x14, 0x61, 0x09, 0x00, 0x10, 0x7a]), END]);
+    expect(() => decompress(LZ4_CODEC, frame, new OutputBuffer(MiB))).toThrow(/before the start/);
+  });
+
+  it('skips block checksums and checks the declared content size', () => {
+    const withChecksums = Buffer.concat([header(0x50, false), block([...Buffer.from('abcd')], true), Buffer.alloc(4), END]);
+    expect(decompress(LZ4_CODEC, withChecksums, new OutputBuffer(MiB)).toString()).toBe('abcd');
+    const sized = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x48, 0x40, 5, 0, 0, 0, 0, 0, 0, 0, 0]);
+    sized[14] = (xxh32(sized, 4, 14) >>> 8) & 0xff;
+    expect(() => decompress(LZ4_CODEC, Buffer.concat([sized, block([...Buffer.from('abcd')], true), END]), new OutputBuffer(MiB))).toThrow(/declares 5 bytes but holds 4/);
+  });
+});
+
+describe('xxHash32', () => {
+  it('matches the reference values', () => {
+    // Published test vectors of xxHash32 with seed 0.
+    expect(xxh32(Buffer.from(''), 0, 0)).toBe(0x02cc5d05);
+    expect(xxh32(Buffer.from('a'), 0, 1)).toBe(0x550d7456);
+    expect(xxh32(Buffer.from('abc'), 0, 3)).toBe(0x32d153ff);
+    const long = Buffer.from('Nobody inspects the spammish repetition');
+    expect(xxh32(long, 0, long.length)).toBe(0xe2293b2f);
+  });
+});
