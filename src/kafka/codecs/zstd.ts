@@ -92,3 +92,14 @@ export function decodeZstd(src: Uint8Array, out: OutputBuffer): Buffer {
   if (!decoder) throw new Error('zstd: loadZstd() must complete before decoding');
   return decoder.decode(src, out);
 }
+
+/**
+ * Compresses with the same WebAssembly module (for writers of zstd output, such as Parquet pages): call
+ * loadZstd() first. Returns a copy, independent of the module's memory.
+ */
+export function compressZstd(data: Uint8Array, level: number): Buffer {
+  if (!decoder) throw new Error('zstd: loadZstd() must complete before compressing');
+  const { compress } = require('../../../node_modules/@bokuweb/zstd-wasm/dist/common/simple/compress.js') as { compress: (buf: Uint8Array, level: number) => Uint8Array };
+  const out = compress(data, level);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
