@@ -40,6 +40,16 @@ describe.each([
     expect(decompress(codec, compress[codec]!(data), out).equals(data)).toBe(true);
   });
 
+  it('gives back runs with short periods (overlapping copies) and long literals exactly', () => {
+    const parts: Buffer[] = [];
+    for (let period = 1; period <= 40; period++) {
+      const unit = randomBytes(period);
+      parts.push(Buffer.concat(Array.from({ length: Math.ceil(300 / period) + (period % 7) }, () => unit)), randomBytes(period * 13));
+    }
+    const data = Buffer.concat(parts);
+    expect(decompress(codec, compress[codec]!(data), new OutputBuffer(16 * MiB)).equals(data)).toBe(true);
+  });
+
   it('reuses one buffer: the second batch overwrites the first, and the high-water mark is the larger batch', () => {
     const out = new OutputBuffer(16 * MiB);
     const small = sample(10_000, 3);
