@@ -26,7 +26,7 @@ function damageBatch(topic: string, partition: number, offset: number): void {
     try {
       const byte = Buffer.alloc(1);
       readSync(fd, byte, 0, 1, at);
-      byte[0] ^= 0x04;
+      byte[0] = byte[0]! ^ 0x04;
       writeSync(fd, byte, 0, 1, at);
     } finally {
       closeSync(fd);

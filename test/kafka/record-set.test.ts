@@ -78,7 +78,7 @@ describe('record batches v2', () => {
   it('fails on a damaged batch before handing out any record of the fetch, naming topic, partition and offset', async () => {
     const good = await v2Batch(7, records(3, 7));
     const bad = await v2Batch(10, records(3, 10), LZ4_CODEC, compress[LZ4_CODEC]);
-    bad[bad.length - 5] ^= 0x01;
+    bad[bad.length - 5] = bad[bad.length - 5]! ^ 0x01;
     const decode = () => decodeRecordSet({ ...where, out: new OutputBuffer(MiB) }, Buffer.concat([good, bad]));
     expect(decode).toThrow(CorruptBatchError);
     expect(decode).toThrow(/the record batch at offset 10 of events\/3 is corrupt \(CRC-32C [0-9a-f]+ where the batch says [0-9a-f]+\); nothing from it was written or committed/);
@@ -164,7 +164,7 @@ describe('message formats v0 and v1', () => {
 
   it('fails on a message whose CRC-32 does not match, naming its offset', () => {
     const buf = Buffer.concat(records(3, 0).map((r, i) => legacyMessage(1, 30 + i, r)));
-    buf[buf.length - 1] ^= 0x20;
+    buf[buf.length - 1] = buf[buf.length - 1]! ^ 0x20;
     expect(() => decodeAll(buf)).toThrow(/the record batch at offset 32 of events\/3 is corrupt \(message CRC-32/);
   });
 });

@@ -1,0 +1,70 @@
+// The consumer as SCF runs it: the built folder (index.js with the CRC addon and zstd's WebAssembly module
+// beside it) copied where no node_modules can be found, its handler invoked against the real broker.
+// Records in every codec must reach COS byte for byte.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import LZ4 from 'lz4js';
+import { xxh32 } from '../../src/kafka/codecs/lz4';
+import { expectSameBytes } from '../support/bytes';
+import { compressors, xerialSnappy, ZSTD } from '../support/batches';
+import { startTestCos, type TestCos } from '../support/cos';
+import { asLines, consumerEnv, readBack } from '../support/dump';
+import { createTopic, produce, uniqueTopic } from '../support/kafka';
+
+let cos: TestCos;
+let folder: string;
+
+/**
+ * lz4js leaves the frame's block-independence flag unset, which Kafka refuses; its batches here are one
+ * block, so setting the flag (and the header checksum again) describes them truthfully.
+ */
+function independentBlocks(frame: Buffer): Buffer {
+  frame[4] = frame[4]! | 0x20;
+  const end = 6 + (frame[4]! & 0x08 ? 8 : 0);
+  frame[end] = (xxh32(frame, 4, end) >>> 8) & 0xff;
+  return frame;
+}
+beforeAll(async () => {
+  cos = await startTestCos();
+  const zstd = (await compressors())[ZSTD]!;
+  // kafkajs writes gzip itself; the other codecs come from independent compressors.
+  const codec = (compress: (data: Buffer) => Buffer) => () => ({ compress: async (encoder: { buffer: Buffer }) => compress(encoder.buffer), decompress: async () => Buffer.alloc(0) });
+  CompressionCodecs[CompressionTypes.Snappy] = codec((data) => xerialSnappy(data));
+  CompressionCodecs[CompressionTypes.LZ4] = codec((data) => independentBlocks(Buffer.from(LZ4.compress(data))));
+  CompressionCodecs[CompressionTypes.ZSTD] = codec(zstd);
+  folder = mkdtempSync(join(tmpdir(), 'scf-consumer-'));
+  cpSync(resolve(__dirname, '../../dist/functions/consumer'), folder, { recursive: true });
+});
+afterAll(async () => {
+  await cos.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+it('runs from a copy of dist/functions/consumer with no node_modules and dumps gzip, snappy, lz4 and zstd batches exactly', async () => {
+  expect(readdirSync(folder).sort()).toEqual(['crc32.linux-x64-gnu.node', 'index.js', 'index.js.LEGAL.txt', 'index.js.map', 'zstd.wasm']);
+  const topic = uniqueTopic('bundle');
+  await createTopic(topic, 1);
+  const values: string[] = [];
+  for (const compression of [CompressionTypes.None, CompressionTypes.GZIP, CompressionTypes.Snappy, CompressionTypes.LZ4, CompressionTypes.ZSTD]) {
+    const batch = Array.from({ length: 200 }, (_, i) => `codec ${compression} record ${i} ${'payload '.repeat(i % 20)}`);
+    await produce(topic, batch.map((value) => ({ value, timestamp: String(Date.UTC(2026, 0, 1)) })), { compression });
+    values.push(...batch);
+  }
+  const runner = join(folder, 'run.js');
+  // Exactly what SCF does: require the handler file and call main_handler(event, context).
+  writeFileSync(
+    runner,
+    `require('./index.js').main_handler(${JSON.stringify({ topic, partition: 0 })}, { request_id: 'bundle-test', function_name: 'dump-consumer', namespace: 'default', time_limit_in_ms: 60000, memory_limit_in_mb: 128 })
+      .then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e.stack); process.exitCode = 1; });`,
+  );
+  // Asynchronously: the test COS server runs in this process.
+  const run = await promisify(execFile)(process.execPath, [runner], { cwd: folder, env: { PATH: process.env.PATH ?? '', ...consumerEnv(cos, topic) }, encoding: 'utf8', timeout: 90_000 });
+  expect(run.stderr).toBe('');
+  // The handler's result is the last line (the function's own logs come before it).
+  expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'dumped', records: values.length, toOffset: values.length });
+  expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
+});
