@@ -9,7 +9,7 @@ import socketFactory from 'kafkajs/src/network/socketFactory';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logLevel, type SASLOptions } from 'kafkajs';
 import { FetchConnection, type PooledFetch } from './fetch-connection';
-import { KafkaError, KafkaErrorCode, describeKafkaFailure, isRetriable, isRetriableCode } from './errors';
+import { KafkaError, KafkaErrorCode, describeErrorCode, describeKafkaFailure, fetchFailure, isRetriable, isRetriableCode } from './errors';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -234,16 +234,22 @@ export class KafkaClient {
     return opening;
   }
 
-  /** One Fetch from the leader. Partition-level errors come back in `errorCode` for the caller to judge. */
+  /**
+   * One Fetch from the leader. Transient partition errors (a leader election, a restart) are retried with
+   * a metadata refresh; OFFSET_OUT_OF_RANGE comes back in `errorCode` for the reader; any other error is
+   * thrown, named (fetchFailure).
+   */
   async fetch(topic: string, partition: number, offset: number, maxBytes: number, maxWaitMs: number): Promise<PooledFetch> {
     return this.retrying(`fetch ${topic}/${partition} at offset ${offset}`, async () => {
       const connection = await this.fetchConnection(topic, partition, maxBytes);
+      const throttled = connection.throttledMs;
       const fetched = await connection.fetch({ topic, partition, offset, maxBytes, maxWaitMs, isolationLevel: READ_COMMITTED });
-      if (isRetriableCode(fetched.errorCode)) {
-        fetched.release();
-        throw new KafkaError(`fetch ${topic}/${partition}: broker error ${fetched.errorCode}`, fetched.errorCode, true);
-      }
-      return fetched;
+      if (connection.throttledMs > throttled) this.options.onLog?.('info', 'the broker throttled this consumer (quota); paused before fetching', { topic, partition, pausedMs: connection.throttledMs - throttled });
+      const code = fetched.errorCode;
+      if (code === KafkaErrorCode.NONE || code === KafkaErrorCode.OFFSET_OUT_OF_RANGE) return fetched;
+      fetched.release();
+      if (isRetriableCode(code)) throw new KafkaError(`fetch ${topic}/${partition} at offset ${offset}: ${describeErrorCode(code)}`, code, true);
+      throw fetchFailure(topic, partition, offset, code);
     });
   }
 }

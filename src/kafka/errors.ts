@@ -3,27 +3,51 @@ import { KAFKA_ERROR_NAMES } from './error-codes';
 
 /** Kafka protocol error codes this product reacts to. */
 export const KafkaErrorCode = {
+  UNKNOWN_SERVER_ERROR: -1,
   NONE: 0,
   OFFSET_OUT_OF_RANGE: 1,
+  CORRUPT_MESSAGE: 2,
   UNKNOWN_TOPIC_OR_PARTITION: 3,
   LEADER_NOT_AVAILABLE: 5,
   NOT_LEADER_OR_FOLLOWER: 6,
   REQUEST_TIMED_OUT: 7,
+  BROKER_NOT_AVAILABLE: 8,
+  REPLICA_NOT_AVAILABLE: 9,
+  NETWORK_EXCEPTION: 13,
   COORDINATOR_LOAD_IN_PROGRESS: 14,
   COORDINATOR_NOT_AVAILABLE: 15,
   NOT_COORDINATOR: 16,
   TOPIC_AUTHORIZATION_FAILED: 29,
   GROUP_AUTHORIZATION_FAILED: 30,
+  CLUSTER_AUTHORIZATION_FAILED: 31,
+  UNSUPPORTED_VERSION: 35,
   KAFKA_STORAGE_ERROR: 56,
+  FETCH_SESSION_ID_NOT_FOUND: 70,
+  INVALID_FETCH_SESSION_EPOCH: 71,
   FENCED_LEADER_EPOCH: 74,
   UNKNOWN_LEADER_EPOCH: 75,
+  UNSUPPORTED_COMPRESSION_TYPE: 76,
   OFFSET_NOT_AVAILABLE: 78,
+  UNKNOWN_TOPIC_ID: 100,
+  INCONSISTENT_TOPIC_ID: 103,
+  FETCH_SESSION_TOPIC_ID_ERROR: 106,
+  OFFSET_MOVED_TO_TIERED_STORAGE: 109,
 } as const;
 
+/**
+ * Transient: a leader election, a broker restarting, a replica catching up. Retried after a metadata
+ * refresh (which finds the new leader) until the invocation's retry budget is spent.
+ * UNKNOWN_TOPIC_OR_PARTITION is among them: a broker that just became leader may not know the partition
+ * yet; a topic that is really gone fails on the refreshed metadata instead ("does not exist").
+ */
 const RETRIABLE = new Set<number>([
+  KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
   KafkaErrorCode.LEADER_NOT_AVAILABLE,
   KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
   KafkaErrorCode.REQUEST_TIMED_OUT,
+  KafkaErrorCode.BROKER_NOT_AVAILABLE,
+  KafkaErrorCode.REPLICA_NOT_AVAILABLE,
+  KafkaErrorCode.NETWORK_EXCEPTION,
   KafkaErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
   KafkaErrorCode.COORDINATOR_NOT_AVAILABLE,
   KafkaErrorCode.NOT_COORDINATOR,
@@ -47,6 +71,32 @@ export class KafkaError extends Error {
 
 export function isRetriableCode(code: number): boolean {
   return RETRIABLE.has(code);
+}
+
+/**
+ * The error a partition-level Fetch error code becomes, once retrying is no answer (codes in RETRIABLE
+ * are retried first; OFFSET_OUT_OF_RANGE is the reader's OffsetOutOfRangeError). Codes with advice of
+ * their own are named here; any other is reported by name and number.
+ */
+export function fetchFailure(topic: string, partition: number, offset: number, code: number): KafkaError {
+  const where = `fetch ${topic}/${partition} at offset ${offset}`;
+  const advice: Record<number, string> = {
+    [KafkaErrorCode.TOPIC_AUTHORIZATION_FAILED]: 'grant the SASL user read on the topic in the CKafka ACLs',
+    [KafkaErrorCode.CLUSTER_AUTHORIZATION_FAILED]: 'the broker took this fetch for a replica fetch; report it, with the broker version',
+    [KafkaErrorCode.UNSUPPORTED_COMPRESSION_TYPE]: 'the log holds zstd batches, which only Fetch v10+ may receive; the broker offered an older Fetch version',
+    [KafkaErrorCode.UNSUPPORTED_VERSION]: 'the broker refused the Fetch version it had itself offered in ApiVersions',
+    [KafkaErrorCode.CORRUPT_MESSAGE]: 'the broker found the stored batch damaged; nothing from it was written',
+    [KafkaErrorCode.UNKNOWN_SERVER_ERROR]: "the broker failed without saying why; see the broker's log",
+    // Fetch sessions, topic ids and tiered storage belong to request versions this consumer does not send.
+    [KafkaErrorCode.FETCH_SESSION_ID_NOT_FOUND]: 'this consumer opens no fetch session',
+    [KafkaErrorCode.INVALID_FETCH_SESSION_EPOCH]: 'this consumer opens no fetch session',
+    [KafkaErrorCode.FETCH_SESSION_TOPIC_ID_ERROR]: 'this consumer sends topic names, not ids',
+    [KafkaErrorCode.UNKNOWN_TOPIC_ID]: 'this consumer sends topic names, not ids',
+    [KafkaErrorCode.INCONSISTENT_TOPIC_ID]: 'this consumer sends topic names, not ids',
+    [KafkaErrorCode.OFFSET_MOVED_TO_TIERED_STORAGE]: 'the broker should have served the offset from tiered storage itself',
+  };
+  const hint = advice[code];
+  return new KafkaError(`${where}: ${describeErrorCode(code)}${hint ? `; ${hint}` : ''}`, code, false);
 }
 
 /** "NAME (error N)", or the number alone for a code newer than the table. */

@@ -7,7 +7,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { Cursor } from './cursor';
 import { Encoder } from './encoder';
-import { KafkaError } from './errors';
+import { describeErrorCode, KafkaError } from './errors';
 import { decodeFetchResponse, type FetchedPartition } from './fetch-response';
 import { encodeFetchRequest, FETCH_API_KEY, MAX_FETCH_VERSION, MIN_FETCH_VERSION, type FetchArgs } from './fetch-request';
 import { kafkaMechanismName, plainToken, ScramClient, type SaslCredentials } from './sasl';
@@ -35,6 +35,7 @@ export interface PooledFetch extends FetchedPartition {
 }
 
 interface Pending {
+  /** -1: a raw SASL token exchange (SaslHandshake v0), whose frames carry no header. */
   correlationId: number;
   resolve: (payload: Buffer, release: () => void) => void;
   reject: (err: Error) => void;
@@ -76,6 +77,12 @@ export class FetchConnection {
   private current: { buffer: Buffer; release: () => void; size: number; filled: number } | undefined;
   private failure: Error | undefined;
   private fetchVersion = MIN_FETCH_VERSION;
+  /** SaslHandshake v1 and SaslAuthenticate (Kafka 1.0+), else v0 and raw tokens (0.10). */
+  private saslAuthenticate = false;
+  /** No fetch is sent before this instant: the broker asked for a pause (throttle_time_ms). */
+  private throttledUntil = 0;
+  /** Milliseconds waited in all for the broker's quota, for the logs. */
+  throttledMs = 0;
 
   private constructor(
     private readonly socket: Socket,
@@ -156,8 +163,13 @@ export class FetchConnection {
         this.sizeFilled = 0;
         const size = this.sizeBytes.readInt32BE(0);
         const head = this.pending[0];
-        if (!head || size < 4) return this.fail(new KafkaError(`unexpected response of ${size} bytes from ${this.address}`, undefined, true));
+        const raw = head?.correlationId === -1;
+        if (!head || size < (raw ? 0 : 4)) return this.fail(new KafkaError(`unexpected response of ${size} bytes from ${this.address}`, undefined, true));
         const taken = head.pooled ? this.pool.take(size) : { buffer: Buffer.allocUnsafe(size), release: () => {} };
+        if (size === 0) {
+          this.dispatch(taken.buffer.subarray(0, 0), taken.release);
+          continue;
+        }
         this.current = { ...taken, size, filled: 0 };
         continue;
       }
@@ -175,8 +187,12 @@ export class FetchConnection {
 
   /** Kafka answers requests on a connection in the order they were sent. */
   private dispatch(frame: Buffer, release: () => void): void {
-    const correlationId = frame.readInt32BE(0);
     const head = this.pending.shift();
+    if (head?.correlationId === -1) {
+      clearTimeout(head.timer);
+      return head.resolve(frame, release);
+    }
+    const correlationId = frame.readInt32BE(0);
     if (!head || head.correlationId !== correlationId) {
       release();
       return this.fail(new KafkaError(`response ${correlationId} from ${this.address} does not match the request sent`, undefined, true));
@@ -199,32 +215,58 @@ export class FetchConnection {
     return (await this.send(apiKey, version, body, false, this.options.requestTimeoutMs ?? 30_000)).payload;
   }
 
-  /** Picks the highest Fetch version both sides speak (ApiVersions v0). */
+  /** A SASL token on its own, framed by its length only (after SaslHandshake v0). */
+  private rawSaslToken(token: Buffer): Promise<Buffer> {
+    if (this.failure) return Promise.reject(this.failure);
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(new KafkaError(`SASL authentication on ${this.address} timed out after ${timeoutMs} ms`, undefined, true)), timeoutMs);
+      this.pending.push({ correlationId: -1, resolve: (payload) => resolve(payload), reject, pooled: false, timer });
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(token.length);
+      this.socket.write(Buffer.concat([size, token]));
+    });
+  }
+
+  /**
+   * Picks the highest Fetch version both sides speak (ApiVersions v0, which every broker since 0.10.0
+   * answers), and how this broker authenticates.
+   */
   private async negotiate(): Promise<void> {
     const c = new Cursor(await this.request(API_VERSIONS, 0, new Encoder()));
     const error = c.int16('error code');
-    if (error !== 0) throw new KafkaError(`ApiVersions failed on ${this.address} with error ${error}`, error, false);
+    if (error !== 0) throw new KafkaError(`ApiVersions failed on ${this.address}: ${describeErrorCode(error)}`, error, false);
     const count = c.int32('api count');
+    let fetch: [number, number] | undefined;
     for (let i = 0; i < count; i++) {
-      const [key, , max] = [c.int16(), c.int16(), c.int16()];
-      if (key === FETCH_API_KEY) {
-        if (max < MIN_FETCH_VERSION) throw new KafkaError(`the broker at ${this.address} speaks Fetch up to v${max}; this consumer needs v${MIN_FETCH_VERSION} (Kafka 0.11+)`, undefined, false);
-        this.fetchVersion = Math.min(max, MAX_FETCH_VERSION);
-      }
+      const [key, min, max] = [c.int16(), c.int16(), c.int16()];
+      if (key === FETCH_API_KEY) fetch = [min, max];
+      if (key === SASL_AUTHENTICATE) this.saslAuthenticate = true;
     }
+    const version = fetch && Math.min(fetch[1], MAX_FETCH_VERSION);
+    if (fetch === undefined || version! < Math.max(fetch[0], MIN_FETCH_VERSION)) {
+      throw new KafkaError(`the broker at ${this.address} speaks Fetch ${fetch ? `v${fetch[0]} to v${fetch[1]}` : 'in no version'}; this consumer speaks v${MIN_FETCH_VERSION} to v${MAX_FETCH_VERSION}`, undefined, false);
+    }
+    this.fetchVersion = version!;
+  }
+
+  /** The Fetch version negotiated with this broker. */
+  get version(): number {
+    return this.fetchVersion;
   }
 
   private async saslStep(token: Buffer): Promise<Buffer> {
+    if (!this.saslAuthenticate) return this.rawSaslToken(token);
     const c = new Cursor(await this.request(SASL_AUTHENTICATE, 0, new Encoder().bytes(token)));
     const error = c.int16('error code');
     const message = c.string('error message');
-    if (error !== 0) throw new KafkaError(`SASL authentication failed on ${this.address}: ${message || `error ${error}`}`, error, false);
+    if (error !== 0) throw new KafkaError(`SASL authentication failed on ${this.address}: ${message || describeErrorCode(error)}`, error, false);
     return c.bytes('auth bytes') ?? Buffer.alloc(0);
   }
 
   private async authenticate(sasl: SaslCredentials): Promise<void> {
     const name = kafkaMechanismName(sasl.mechanism);
-    const c = new Cursor(await this.request(SASL_HANDSHAKE, 1, new Encoder().string(name)));
+    const c = new Cursor(await this.request(SASL_HANDSHAKE, this.saslAuthenticate ? 1 : 0, new Encoder().string(name)));
     const error = c.int16('error code');
     if (error !== 0) throw new KafkaError(`the broker at ${this.address} does not accept SASL ${name} (error ${error})`, error, false);
     if (sasl.mechanism === 'plain') {
@@ -237,8 +279,17 @@ export class FetchConnection {
     scram.verify(serverFinal);
   }
 
-  /** One Fetch. The record set lives in a reused buffer until release() is called. */
+  /**
+   * One Fetch. The record set lives in a reused buffer until release() is called. A broker that throttles
+   * (CKafka caps each instance's bandwidth) says how long to pause: from Fetch v8 (Kafka 2.0, KIP-219)
+   * it answers at once and expects the client to wait; before, it has already held the answer back.
+   */
   async fetch(args: FetchArgs): Promise<PooledFetch> {
+    const pause = this.throttledUntil - Date.now();
+    if (pause > 0) {
+      this.throttledMs += pause;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
     const { payload, release } = await this.send(FETCH_API_KEY, this.fetchVersion, encodeFetchRequest(this.fetchVersion, args), true, args.maxWaitMs + (this.options.requestTimeoutMs ?? 30_000));
     let response;
     try {
@@ -247,10 +298,11 @@ export class FetchConnection {
       release();
       throw err;
     }
+    if (response.throttleTimeMs > 0 && this.fetchVersion >= 8) this.throttledUntil = Date.now() + response.throttleTimeMs;
     const found = response.partitions.find((p) => p.topic === args.topic && p.partition === args.partition);
     if (response.errorCode !== 0 || !found) {
       release();
-      throw new KafkaError(`fetch ${args.topic}/${args.partition} from ${this.address}: ${found ? `error ${response.errorCode}` : 'no data for the partition'}`, response.errorCode, true);
+      throw new KafkaError(`fetch ${args.topic}/${args.partition} from ${this.address}: ${found ? describeErrorCode(response.errorCode) : 'no data for the partition'}`, response.errorCode, true);
     }
     return { ...found, release };
   }

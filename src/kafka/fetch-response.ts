@@ -1,5 +1,5 @@
-// Fetch response (versions 4 to 11, the ones kafkajs negotiates) decoded down to each partition's raw
-// record set; record batches are decoded separately (record-batch.ts) without copying.
+// Fetch response (versions 0 to 11) decoded down to each partition's raw record set; record sets are
+// decoded separately (record-set.ts) without copying.
 import { Cursor } from './cursor';
 
 export interface AbortedTransaction {
@@ -12,6 +12,7 @@ export interface FetchedPartition {
   partition: number;
   errorCode: number;
   highWatermark: number;
+  /** -1 before Fetch v4. */
   lastStableOffset: number;
   /** -1 before Fetch v5. */
   logStartOffset: number;
@@ -26,9 +27,9 @@ export interface FetchResponse {
 }
 
 export function decodeFetchResponse(payload: Buffer, version: number): FetchResponse {
-  if (version < 4 || version > 11) throw new Error(`Fetch v${version} is not supported (4 to 11 are)`);
+  if (version < 0 || version > 11) throw new Error(`Fetch v${version} is not supported (0 to 11 are)`);
   const c = new Cursor(payload);
-  const throttleTimeMs = c.int32('throttle time');
+  const throttleTimeMs = version >= 1 ? c.int32('throttle time') : 0;
   let errorCode = 0;
   if (version >= 7) {
     errorCode = c.int16('error code');
@@ -43,9 +44,9 @@ export function decodeFetchResponse(payload: Buffer, version: number): FetchResp
       const partition = c.int32('partition');
       const partitionError = c.int16('partition error');
       const highWatermark = c.int64('high watermark');
-      const lastStableOffset = c.int64('last stable offset');
+      const lastStableOffset = version >= 4 ? c.int64('last stable offset') : -1;
       const logStartOffset = version >= 5 ? c.int64('log start offset') : -1;
-      const abortedCount = c.int32('aborted transactions');
+      const abortedCount = version >= 4 ? c.int32('aborted transactions') : 0;
       const abortedTransactions: AbortedTransaction[] = [];
       for (let a = 0; a < abortedCount; a++) abortedTransactions.push({ producerId: c.int64('producer id'), firstOffset: c.int64('first offset') });
       if (version >= 11) c.int32('preferred read replica');

@@ -4,7 +4,7 @@
 // batches are decompressed one at a time, as their records are iterated, into one reused buffer whose
 // size is bounded by configuration (decompressedMaxBytes), whatever the compression ratio.
 import { OutputBuffer, prepareCodec, ZSTD } from './codecs';
-import { KafkaError, KafkaErrorCode, describeErrorCode } from './errors';
+import { KafkaError, KafkaErrorCode, fetchFailure } from './errors';
 import type { FetchedPartition } from './fetch-response';
 import type { KafkaRecord } from './record-batch';
 import { decodeRecordSet } from './record-set';
@@ -78,7 +78,7 @@ export async function* readPartition(from: number, to: number, options: ReadOpti
       pending = undefined;
       held = fetched.release;
       if (fetched.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) throw new OffsetOutOfRangeError(offset);
-      if (fetched.errorCode !== 0) throw new KafkaError(`fetch ${fetched.topic}/${fetched.partition} at offset ${offset}: ${describeErrorCode(fetched.errorCode)}`, fetched.errorCode, false);
+      if (fetched.errorCode !== 0) throw fetchFailure(fetched.topic, fetched.partition, offset, fetched.errorCode);
       const { batches, incompleteBytes } = decodeRecordSet({ topic: fetched.topic, partition: fetched.partition, out }, fetched.records ?? Buffer.alloc(0));
       if (batches.length === 0) {
         if (incompleteBytes === undefined) return;
