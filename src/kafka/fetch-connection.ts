@@ -285,25 +285,33 @@ export class FetchConnection {
    * it answers at once and expects the client to wait; before, it has already held the answer back.
    */
   async fetch(args: FetchArgs): Promise<PooledFetch> {
-    const pause = this.throttledUntil - Date.now();
-    if (pause > 0) {
-      this.throttledMs += pause;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+    for (;;) {
+      const pause = this.throttledUntil - Date.now();
+      if (pause > 0) {
+        this.throttledMs += pause;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+      const { payload, release } = await this.send(FETCH_API_KEY, this.fetchVersion, encodeFetchRequest(this.fetchVersion, args), true, args.maxWaitMs + (this.options.requestTimeoutMs ?? 30_000));
+      let response;
+      try {
+        response = decodeFetchResponse(payload, this.fetchVersion);
+      } catch (err) {
+        release();
+        throw err;
+      }
+      if (response.throttleTimeMs > 0 && this.fetchVersion >= 8) this.throttledUntil = Date.now() + response.throttleTimeMs;
+      const found = response.partitions.find((p) => p.topic === args.topic && p.partition === args.partition);
+      // A throttled broker answers with no partitions at all: ask again once the pause is over.
+      if (!found && response.errorCode === 0 && response.throttleTimeMs > 0) {
+        release();
+        if (this.fetchVersion < 8) this.throttledUntil = Date.now() + response.throttleTimeMs;
+        continue;
+      }
+      if (response.errorCode !== 0 || !found) {
+        release();
+        throw new KafkaError(`fetch ${args.topic}/${args.partition} from ${this.address}: ${found ? describeErrorCode(response.errorCode) : 'no data for the partition'}`, response.errorCode, true);
+      }
+      return { ...found, release };
     }
-    const { payload, release } = await this.send(FETCH_API_KEY, this.fetchVersion, encodeFetchRequest(this.fetchVersion, args), true, args.maxWaitMs + (this.options.requestTimeoutMs ?? 30_000));
-    let response;
-    try {
-      response = decodeFetchResponse(payload, this.fetchVersion);
-    } catch (err) {
-      release();
-      throw err;
-    }
-    if (response.throttleTimeMs > 0 && this.fetchVersion >= 8) this.throttledUntil = Date.now() + response.throttleTimeMs;
-    const found = response.partitions.find((p) => p.topic === args.topic && p.partition === args.partition);
-    if (response.errorCode !== 0 || !found) {
-      release();
-      throw new KafkaError(`fetch ${args.topic}/${args.partition} from ${this.address}: ${found ? describeErrorCode(response.errorCode) : 'no data for the partition'}`, response.errorCode, true);
-    }
-    return { ...found, release };
   }
 }
