@@ -6,14 +6,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Encoder } from '../src/kafka/encoder';
 import { encodeFetchRequest, FETCH_API_KEY } from '../src/kafka/fetch-request';
 import { KafkaBroker } from '../src/local/kafka/broker';
 import { createTopicAndWait } from '../src/local/kafka/topics';
 
-const OUT = join(__dirname, '..', 'test', 'kafka', 'protocol', 'fetch');
+// Run from the repository's root (run-ts.mjs bundles this file elsewhere).
+const OUT = resolve('test', 'kafka', 'protocol', 'fetch');
 const TOPIC = 'fixture';
 const CLIENT_ID = 'fixture-capture';
 const RECORDS = [
