@@ -1,4 +1,4 @@
-// Files the codecs load at run time (a native addon, a WebAssembly module). The SCF package has no
+// Files the codecs load at run time (a native addon, WebAssembly modules). The SCF package has no
 // node_modules: scripts/build.mjs copies each file beside the bundle's index.js, where it is found first.
 // Anywhere else (tests, the CLI) they come from their npm packages.
 import { existsSync } from 'node:fs';
