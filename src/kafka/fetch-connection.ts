@@ -58,33 +58,32 @@ class ResponsePool {
   ) {}
 
   take(bytes: number): { buffer: Buffer; release: () => void } {
-    if (bytes > this.size) return this.takeLarge(bytes);
-    const buffer = this.free.pop() ?? Buffer.allocUnsafe(this.size);
-    let released = false;
-    return {
-      buffer,
-      release: () => {
-        if (released) return;
-        released = true;
-        if (this.free.length < this.keep) this.free.push(buffer);
-      },
-    };
-  }
-
-  private takeLarge(bytes: number): { buffer: Buffer; release: () => void } {
-    const kept = this.large;
-    const buffer = kept && kept.length >= bytes ? kept : Buffer.allocUnsafe(bytes);
-    this.large = undefined;
-    let released = false;
-    return {
-      buffer,
-      release: () => {
-        if (released) return;
-        released = true;
+    if (bytes > this.size) {
+      const kept = this.large;
+      const buffer = kept && kept.length >= bytes ? kept : Buffer.allocUnsafe(bytes);
+      this.large = undefined;
+      return lent(buffer, () => {
         if (!this.large || this.large.length < buffer.length) this.large = buffer;
-      },
-    };
+      });
+    }
+    const buffer = this.free.pop() ?? Buffer.allocUnsafe(this.size);
+    return lent(buffer, () => {
+      if (this.free.length < this.keep) this.free.push(buffer);
+    });
   }
+}
+
+/** A pooled buffer with a release that gives it back once, however often it is called. */
+function lent(buffer: Buffer, giveBack: () => void): { buffer: Buffer; release: () => void } {
+  let released = false;
+  return {
+    buffer,
+    release: () => {
+      if (released) return;
+      released = true;
+      giveBack();
+    },
+  };
 }
 
 export class FetchConnection {
