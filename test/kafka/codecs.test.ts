@@ -127,29 +127,40 @@ describe('lz4 frames', () => {
     return Buffer.concat([size, Buffer.from(bytes)]);
   };
   const END = Buffer.alloc(4);
-  // Block 2 starts with a match 8 bytes back, into block 1: only linked blocks decode that way.
-  const linkedBlocks = [block([...Buffer.from('abcdefgh')], true), block([0x04, 0x08, 0x00, 0x10, 0x7a])];
+  const INDEPENDENT = 0x60;
+  // A stored block, then a compressed one: 'xyz', a match of 4 three bytes back, then the literal 'q'.
+  const blocks = [block([...Buffer.from('abcdefgh')], true), block([0x30, ...Buffer.from('xyz'), 0x03, 0x00, 0x10, 0x71])];
 
-  it('decodes linked blocks (librdkafka links them): a match may reach into the block before', () => {
-    const frame = Buffer.concat([header(0x40, false), ...linkedBlocks, END]);
-    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB)).toString()).toBe('abcdefghabcdefghz');
+  it('decodes a frame of several independent blocks, stored and compressed', () => {
+    const frame = Buffer.concat([header(INDEPENDENT, false), ...blocks, END]);
+    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB)).toString()).toBe('abcdefghxyzxyzxq');
+  });
+
+  it('decodes a block flushed before it was full (not the last one, yet smaller than the block size)', () => {
+    const frame = Buffer.concat([header(INDEPENDENT, false), blocks[1]!, blocks[0]!, blocks[1]!, END]);
+    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB)).toString()).toBe('xyzxyzxqabcdefghxyzxyzxq');
+  });
+
+  it('refuses a frame of dependent blocks, which Kafka never writes', () => {
+    const frame = Buffer.concat([header(0x40, false), ...blocks, END]);
+    expect(() => decompress(LZ4_CODEC, frame, new OutputBuffer(MiB))).toThrow(/dependent blocks/);
   });
 
   it("accepts old Kafka's broken header checksum only for message format v0", () => {
-    const frame = Buffer.concat([header(0x40, true), ...linkedBlocks, END]);
-    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB), true).toString()).toBe('abcdefghabcdefghz');
+    const frame = Buffer.concat([header(INDEPENDENT, true), ...blocks, END]);
+    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB), true).toString()).toBe('abcdefghxyzxyzxq');
     expect(() => decompress(LZ4_CODEC, frame, new OutputBuffer(MiB), false)).toThrow(/header checksum/);
   });
 
-  it('refuses a match that points before the start of the output', () => {
-    const frame = Buffer.concat([header(0x40, false), block([0x14, 0x61, 0x09, 0x00, 0x10, 0x7a]), END]);
-    expect(() => decompress(LZ4_CODEC, frame, new OutputBuffer(MiB))).toThrow(/before the start/);
+  it('refuses a match that points before the start of its block', () => {
+    const frame = Buffer.concat([header(INDEPENDENT, false), block([0x14, 0x61, 0x09, 0x00, 0x10, 0x7a]), END]);
+    expect(() => decompress(LZ4_CODEC, frame, new OutputBuffer(MiB))).toThrow(CorruptDataError);
   });
 
   it('skips block checksums and checks the declared content size', () => {
-    const withChecksums = Buffer.concat([header(0x50, false), block([...Buffer.from('abcd')], true), Buffer.alloc(4), END]);
+    const withChecksums = Buffer.concat([header(INDEPENDENT | 0x10, false), block([...Buffer.from('abcd')], true), Buffer.alloc(4), END]);
     expect(decompress(LZ4_CODEC, withChecksums, new OutputBuffer(MiB)).toString()).toBe('abcd');
-    const sized = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x48, 0x40, 5, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const sized = Buffer.from([0x04, 0x22, 0x4d, 0x18, INDEPENDENT | 0x08, 0x40, 5, 0, 0, 0, 0, 0, 0, 0, 0]);
     sized[14] = (xxh32(sized, 4, 14) >>> 8) & 0xff;
     expect(() => decompress(LZ4_CODEC, Buffer.concat([sized, block([...Buffer.from('abcd')], true), END]), new OutputBuffer(MiB))).toThrow(/declares 5 bytes but holds 4/);
   });

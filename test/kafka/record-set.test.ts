@@ -137,6 +137,7 @@ describe('message formats v0 and v1', () => {
   it("lz4 wrappers of v0 with Kafka's broken frame header checksum", () => {
     const broken = (data: Buffer) => {
       const frame = Buffer.from(LZ4.compress(data));
+      frame[4] = frame[4]! | 0x20; // independent blocks, as Kafka writes them
       const descriptorEnd = 6 + (frame[4]! & 0x08 ? 8 : 0);
       frame[descriptorEnd] = (xxh32(frame, 0, descriptorEnd) >>> 8) & 0xff;
       return frame;

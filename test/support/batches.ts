@@ -5,6 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import LZ4 from 'lz4js';
 import SnappyJS from 'snappyjs';
+import { xxh32 } from '../../src/kafka/codecs/lz4';
 import { loadZstd } from '../../src/kafka/codecs/zstd';
 
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0');
@@ -28,9 +29,21 @@ export async function compressors(): Promise<Record<number, (data: Buffer) => Bu
   return {
     [GZIP]: (data) => gzipSync(data),
     [SNAPPY]: (data) => Buffer.from(SnappyJS.compress(data)),
-    [LZ4_CODEC]: (data) => Buffer.from(LZ4.compress(data)),
+    [LZ4_CODEC]: (data) => independentBlocks(Buffer.from(LZ4.compress(data))),
     [ZSTD]: (data) => Buffer.from(zstdCompress!(data, 3)),
   };
+}
+
+/**
+ * lz4js leaves the frame's block-independence flag unset, which Kafka refuses; below its 4 MiB block size
+ * a frame is one block, so setting the flag (and the header checksum again) describes it truthfully.
+ */
+export function independentBlocks(frame: Buffer): Buffer {
+  if (frame.length > 4 * 1024 * 1024) throw new Error('lz4js frames over one block may link their blocks');
+  frame[4] = frame[4]! | 0x20;
+  const end = 6 + (frame[4]! & 0x08 ? 8 : 0);
+  frame[end] = (xxh32(frame, 4, end) >>> 8) & 0xff;
+  return frame;
 }
 
 /** Java's snappy framing (xerial): a magic header, then length-prefixed raw blocks of 32 KiB of input. */

@@ -1,63 +1,33 @@
 // Snappy in both framings Kafka producers use: raw (librdkafka) and xerial's blocks (the Java client: a
 // magic header, then length-prefixed raw blocks). Blocks are decoded by snappy-wasm (the Rust `snap`
-// crate in WebAssembly), called through its module's own exports so that the output stays in the
-// module's memory: no allocation or copy per batch on the JavaScript side (its public function copies
-// every output into a new array). bench/codec-candidates.ts: about 2.5x the CPU speed of our own
-// JavaScript decoder on 1 MB batches of log-like JSON.
+// crate in WebAssembly), through its module's exports (bindgen.ts): the output stays in the module's
+// memory, no allocation or copy per batch on the JavaScript side. About 2.5x the CPU speed of a decoder
+// of our own in JavaScript on 1 MB batches of log-like JSON (bench/codec-candidates.ts).
+import { BindgenBytesFunction, thrownBy, type BindgenExports } from './bindgen';
 import { CorruptDataError, DecompressedSizeError, type OutputBuffer } from './output';
 
 const XERIAL_MAGIC = [0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00];
 const XERIAL_HEADER_BYTES = 16;
 
-/** The wasm-bindgen exports of snappy-wasm 0.3.0 (pinned): `decompress_raw(&[u8]) -> Result<Vec<u8>>`. */
-interface SnappyWasm {
-  memory: { buffer: ArrayBuffer };
-  decompress_raw(retptr: number, ptr: number, len: number): void;
-  __wbindgen_malloc(size: number): number;
-  __wbindgen_free(ptr: number, size: number): void;
-  __wbindgen_add_to_stack_pointer(delta: number): number;
-}
-
 interface SnappyGlue {
-  __wasm: SnappyWasm;
+  __wasm: BindgenExports & { decompress_raw(retptr: number, ptr: number, len: number): void };
   decompress_raw(input: Uint8Array): Uint8Array;
 }
 
-let glue: SnappyGlue | undefined;
-/** The output of the previous call, freed by the next (a view into it is valid until then). */
-let held: { ptr: number; len: number } | undefined;
+let decoder: BindgenBytesFunction | undefined;
 
 /** Decodes one raw block; the result is a view into the module's memory, valid until the next call. */
 function decodeBlock(src: Uint8Array): Uint8Array {
-  // Loaded on the first snappy batch: its WebAssembly module compiles when it is required.
-  glue ??= require('snappy-wasm') as SnappyGlue;
-  const wasm = glue.__wasm;
-  if (held) wasm.__wbindgen_free(held.ptr, held.len);
-  held = undefined;
-  const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-  try {
-    // The input allocation passes to the Rust side, which frees it.
-    const ptr = wasm.__wbindgen_malloc(src.length);
-    new Uint8Array(wasm.memory.buffer).set(src, ptr);
-    wasm.decompress_raw(retptr, ptr, src.length);
-    const result = new Int32Array(wasm.memory.buffer, retptr, 4);
-    const [outPtr, outLen, , failed] = [result[0]!, result[1]!, result[2]!, result[3]!];
-    if (failed) throw new CorruptDataError(`snappy: ${failure(src)}`);
-    held = { ptr: outPtr, len: outLen };
-    return new Uint8Array(wasm.memory.buffer, outPtr, outLen);
-  } finally {
-    wasm.__wbindgen_add_to_stack_pointer(16);
+  if (!decoder) {
+    // Loaded on the first snappy batch: its WebAssembly module compiles when it is required.
+    const glue = require('snappy-wasm') as SnappyGlue;
+    decoder = new BindgenBytesFunction(glue.__wasm, (retptr, ptr, len) => glue.__wasm.decompress_raw(retptr, ptr, len), (input) => thrownBy(glue.decompress_raw, input));
   }
-}
-
-/** The decoder's own message, from its public function (which throws it). */
-function failure(src: Uint8Array): string {
   try {
-    glue!.decompress_raw(src);
+    return decoder.run(src.length, (memory, at) => memory.set(src, at));
   } catch (err) {
-    return (err as Error).message;
+    throw new CorruptDataError(`snappy: ${(err as Error).message}`);
   }
-  return 'invalid data';
 }
 
 function isXerial(src: Uint8Array): boolean {
