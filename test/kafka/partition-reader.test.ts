@@ -5,7 +5,7 @@ import type { OutputBuffer } from '../../src/kafka/codecs';
 import { BatchTooLargeError } from '../../src/kafka/errors';
 import type { FetchedPartition } from '../../src/kafka/fetch-response';
 import { BatchTooLargeToFetchError, readPartition } from '../../src/kafka/partition-reader';
-import { compressors, v2Batch, ZSTD } from '../support/batches';
+import { compressors, LZ4_CODEC, SNAPPY, v2Batch, ZSTD } from '../support/batches';
 
 const MiB = 1024 * 1024;
 
@@ -122,5 +122,25 @@ describe('readPartition', () => {
     log.cutFirstBatch = true;
     log.add(0, 1, await v2Batch(0, [{ value: 'a'.repeat(300_000), timestamp: 1 }]));
     await expect(readAll(log, { fetchMaxBytes: 64 * 1024, fetchLimitBytes: 128 * 1024, decompressedMaxBytes: MiB })).rejects.toThrow(BatchTooLargeToFetchError);
+  });
+
+  it.each([
+    ['zstd', ZSTD],
+    ['snappy', SNAPPY],
+    ['lz4', LZ4_CODEC],
+  ])('%s: two readers interleaved in one process keep their own records (the codec modules are shared)', async (_name, codec) => {
+    const logs = [new SyntheticLog(), new SyntheticLog()];
+    const values = (reader: number) => Array.from({ length: 50 }, (_, i) => ({ value: `reader ${reader} record ${i} `.repeat(20), timestamp: 1 }));
+    for (const [r, log] of logs.entries()) log.add(0, 50, await v2Batch(0, values(r), codec, compress[codec]));
+    const iterators = logs.map((log) => readPartition(0, 50, { fetch: log.fetch, fetchMaxBytes: MiB, decompressedMaxBytes: MiB })[Symbol.asyncIterator]());
+    const chunks = await Promise.all(iterators.map(async (it) => (await it.next()).value!));
+    const records = chunks.map((c) => c.records[Symbol.iterator]());
+    // Reader 0 takes its first record, reader 1 decompresses its batch, then reader 0 goes on.
+    const first = records[0]!.next().value!;
+    const held = first.value!;
+    expect(records[1]!.next().value!.value!.toString()).toBe(values(1)[0]!.value);
+    expect(held.toString()).toBe(values(0)[0]!.value);
+    expect(records[0]!.next().value!.value!.toString()).toBe(values(0)[1]!.value);
+    await Promise.all(iterators.map((it) => it.return(undefined)));
   });
 });

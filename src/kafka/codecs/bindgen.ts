@@ -1,7 +1,8 @@
 // Calling a Rust function `fn(&[u8]) -> Result<Vec<u8>, JsValue>` compiled by wasm-bindgen (snappy-wasm,
 // lz4-wasm-nodejs) through its module's exports rather than its JavaScript glue: the glue copies every
 // output into a new array, one allocation per batch that V8 frees late. Here the input is written into
-// the module's memory and the output read there, in place, and freed at the next call.
+// the module's memory and the output read there (the caller copies it into its own buffer) and freed at
+// the next call.
 
 /** The exports every wasm-bindgen module of that generation has (the pinned versions' names). */
 export interface BindgenExports {

@@ -18,7 +18,7 @@ export async function prepareCodec(codec: number): Promise<void> {
 }
 
 /**
- * Decompresses a batch payload into `out`; the result is a view that stays valid until the next call.
+ * Decompresses a batch payload into `out`; the result is a view into `out`, valid until its next use.
  * `legacyLz4`: message format v0 frames, whose header checksum Kafka computes the old, broken way.
  */
 export function decompress(codec: number, input: Uint8Array, out: OutputBuffer, legacyLz4 = false): Buffer {
@@ -34,7 +34,8 @@ export function decompress(codec: number, input: Uint8Array, out: OutputBuffer, 
       result = decodeLz4Frame(input, out, legacyLz4);
       break;
     case ZSTD:
-      return decodeZstd(input, out);
+      result = decodeZstd(input, out);
+      break;
     default:
       throw new CorruptDataError(`unknown compression codec id ${codec}`);
   }

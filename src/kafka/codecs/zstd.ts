@@ -1,8 +1,9 @@
 // zstd through a WebAssembly build of the reference decoder (@bokuweb/zstd-wasm). The batch is copied
-// into the module's memory and decompressed there; records are read straight from that memory, so the
-// output is never copied or allocated per batch. The region is the consumer's decompression buffer for
-// zstd, bounded by the same limit. Native bindings were measured too (bench/codec-candidates.ts): none
-// decompresses into a caller's buffer, and their per-call allocations pile up outside V8's heap.
+// into the module's memory, decompressed there into a region reused from batch to batch (bounded by the
+// same limit), and copied out into the reader's own buffer: the module's memory is shared by every
+// reader in the process, and a growth of it detaches every view into it, so records never point there.
+// Native bindings were measured too (bench/codec-candidates.ts): none decompresses into a caller's
+// buffer, and their per-call allocations pile up outside V8's heap.
 import { readFileSync } from 'node:fs';
 import { locateFile } from './locate';
 import { CorruptDataError, DecompressedSizeError, type OutputBuffer } from './output';
@@ -59,9 +60,10 @@ class ZstdDecoder {
       const outPtr = this.output.ensure(capacity);
       const result = m._ZSTD_decompress(outPtr, capacity, inPtr, src.length);
       if (!m._ZSTD_isError(result)) {
-        out.used(result);
+        const dst = out.reserve(result);
         // Read HEAPU8 after the call: a memory growth replaces its buffer.
-        return Buffer.from(m.HEAPU8.buffer, outPtr, result);
+        dst.set(m.HEAPU8.subarray(outPtr, outPtr + result));
+        return dst.subarray(0, result);
       }
       if (-result !== DST_SIZE_TOO_SMALL) throw new CorruptDataError(`zstd: error ${-result}`);
       if (capacity >= out.limit) throw new DecompressedSizeError(Infinity, out.limit);
