@@ -6,8 +6,8 @@
 import Cluster from 'kafkajs/src/cluster';
 import { createLogger as createKafkaJsLogger } from 'kafkajs/src/loggers';
 import socketFactory from 'kafkajs/src/network/socketFactory';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { logLevel, type SASLOptions } from 'kafkajs';
+import { retry, RetriesStoppedError } from '../util/retry';
 import { FetchConnection, type PooledFetch } from './fetch-connection';
 import { KafkaError, KafkaErrorCode, describeErrorCode, describeKafkaFailure, fetchFailure, isRetriable, isRetriableCode } from './errors';
 
@@ -53,7 +53,10 @@ export class KafkaClient {
   static async connect(options: KafkaClientOptions): Promise<KafkaClient> {
     const logCreator = () => (entry: { level: number; log: { message: string } & Record<string, unknown> }) => {
       const { message, ...extra } = entry.log;
-      options.onLog?.(LEVEL_NAMES[entry.level] ?? 'debug', `kafkajs: ${message}`, extra);
+      // kafkajs logs every error answer of a request at error level, the transient ones too (a coordinator
+      // still loading, a leader moving); retrying() decides what is a failure and says so itself.
+      const level = message.startsWith('Response ') ? 'debug' : (LEVEL_NAMES[entry.level] ?? 'debug');
+      options.onLog?.(level, `kafkajs: ${message}`, extra);
     };
     const cluster = new Cluster({
       logger: createKafkaJsLogger({ level: options.onLog ? logLevel.WARN : logLevel.NOTHING, logCreator }),
@@ -77,20 +80,22 @@ export class KafkaClient {
 
   /** Runs a broker operation, refreshing metadata and retrying while failures are transient. */
   private async retrying<T>(what: string, operation: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + (this.options.retryForMs ?? 60_000);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await operation();
-      } catch (err) {
-        if (!isRetriable(err) || Date.now() > deadline || this.closed.signal.aborted) {
-          if (err instanceof KafkaError) throw err;
-          throw new KafkaError(`${what}: ${describeKafkaFailure(err, this.options.brokers)}`, undefined, false, { cause: err });
-        }
-        this.options.onLog?.('warn', `${what} failed, retrying`, { attempt, error: (err as Error).message });
-        const stopped = await sleep(Math.min(200 * 2 ** attempt, 3000), false, { signal: this.closed.signal }).catch(() => true);
-        if (stopped) throw new KafkaError(`${what}: stopped, the Kafka client was closed (${(err as Error).message})`, undefined, false, { cause: err });
-        await this.cluster.refreshMetadata().catch(() => {});
-      }
+    try {
+      return await retry(operation, {
+        isRetriable,
+        deadline: Date.now() + (this.options.retryForMs ?? 60_000),
+        baseDelayMs: 200,
+        maxDelayMs: 3000,
+        signal: this.closed.signal,
+        onRetry: async (err, attempt) => {
+          this.options.onLog?.('warn', `${what} failed, retrying`, { attempt, error: (err as Error).message });
+          await this.cluster.refreshMetadata().catch(() => {});
+        },
+      });
+    } catch (err) {
+      if (err instanceof RetriesStoppedError) throw new KafkaError(`${what}: stopped, the Kafka client was closed (${(err.cause as Error).message})`, undefined, false, { cause: err.cause });
+      if (err instanceof KafkaError) throw err;
+      throw new KafkaError(`${what}: ${describeKafkaFailure(err, this.options.brokers)}`, undefined, false, { cause: err });
     }
   }
 
