@@ -13,12 +13,13 @@ function load(): Crc32Binding {
   return require(file ?? '@node-rs/crc32') as Crc32Binding;
 }
 
-const binding = load();
+/** Loaded on the first checksum: a bundle that never reads records (the scheduler's) ships no addon. */
+let binding: Crc32Binding | undefined;
 
 export function crc32c(data: Uint8Array): number {
-  return binding.crc32c(data) >>> 0;
+  return (binding ??= load()).crc32c(data) >>> 0;
 }
 
 export function crc32(data: Uint8Array): number {
-  return binding.crc32(data) >>> 0;
+  return (binding ??= load()).crc32(data) >>> 0;
 }

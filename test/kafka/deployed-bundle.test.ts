@@ -57,3 +57,25 @@ it('runs from a copy of dist/functions/consumer with no node_modules and dumps g
   expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'dumped', records: values.length, toOffset: values.length });
   expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
 });
+
+it('runs the scheduler from a copy of dist/functions/scheduler with no node_modules (no addon or WebAssembly file beside it)', async () => {
+  const scheduler = mkdtempSync(join(tmpdir(), 'scf-scheduler-'));
+  try {
+    cpSync(resolve(__dirname, '../../dist/functions/scheduler'), scheduler, { recursive: true });
+    expect(readdirSync(scheduler).filter((name) => !name.startsWith('index.js'))).toEqual([]);
+    const topic = uniqueTopic('bundle-scheduler');
+    await createTopic(topic, 3);
+    writeFileSync(
+      join(scheduler, 'run.js'),
+      `require('./index.js').main_handler({ Type: 'Timer', TriggerName: 'every-5-min', Time: '2026-01-01T00:05:30Z' }, { request_id: 'bundle-test', function_name: 'dump-scheduler', namespace: 'default', time_limit_in_ms: 30000, memory_limit_in_mb: 128 })
+        .then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e.stack); process.exitCode = 1; });`,
+    );
+    const env = { ...consumerEnv(cos, topic), CONSUMER_FUNCTION_NAME: 'dump-consumer' };
+    const run = await promisify(execFile)(process.execPath, [join(scheduler, 'run.js')], { cwd: scheduler, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    // An empty topic: every partition planned and skipped, nothing to invoke.
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ partitions: 3, invoked: 0, skipped: 3, failed: [] });
+  } finally {
+    rmSync(scheduler, { recursive: true, force: true });
+  }
+});
