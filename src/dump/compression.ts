@@ -1,7 +1,9 @@
 // Every object compression, by the name COMPRESSION takes: the key suffix, the memory it needs and the
 // body that writes it.
 import type { BufferPool, ObjectUpload } from '../cos/object-upload';
+import { loadZstd, zstdCompressor } from '../kafka/codecs';
 import { GZIP_MEMBER_BYTES, GzipBody, PlainBody, type ObjectBody } from './object-body';
+import { ZSTD_FRAME_BYTES, ZSTD_LEVEL, ZstdBody } from './zstd-body';
 
 export interface CompressionSpec {
   /** One line for the configuration reference. */
@@ -9,6 +11,8 @@ export interface CompressionSpec {
   suffix: string;
   /** Memory beyond the upload buffers, in MiB (measured by `npm run bench`). */
   memoryMiB: number;
+  /** Work to do once before the first object (loading a WebAssembly compressor). */
+  prepare?(): Promise<void>;
   /** `pool(size)` gives the consumer's pool of buffers of that size, made when a compression first asks. */
   body(upload: ObjectUpload, pool: (bufferBytes: number) => BufferPool): ObjectBody;
 }
@@ -17,6 +21,15 @@ const DECLARED = {
   none: { description: 'stored as written', suffix: '', memoryMiB: 0, body: (upload) => new PlainBody(upload) },
   // gzip members being compressed, and compressed output that waits for V8 to collect it.
   gzip: { description: 'gzip members of 1 MiB (any gzip reader reads them as one file)', suffix: '.gz', memoryMiB: 30, body: (upload, pool) => new GzipBody(upload, pool(GZIP_MEMBER_BYTES)) },
+  // The compressor's regions in WebAssembly memory (a frame's input and output, its context) and the frame
+  // being gathered: 123 MiB at the peak into COS with the default parts, against 115 without compression.
+  zstd: {
+    description: 'zstd frames of 1 MiB at level 3 (`zstd -d` and other zstd readers read them as one file): cheaper per GiB than gzip, and smaller',
+    suffix: '.zst',
+    memoryMiB: 8,
+    prepare: loadZstd,
+    body: (upload, pool) => new ZstdBody(upload, pool(ZSTD_FRAME_BYTES), zstdCompressor(ZSTD_LEVEL)),
+  },
 } satisfies Record<string, CompressionSpec>;
 
 export type CompressionName = keyof typeof DECLARED;

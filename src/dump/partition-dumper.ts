@@ -7,7 +7,7 @@ import type { StartPosition } from '../config/config';
 import { OffsetOutOfRangeError } from '../kafka/partition-reader';
 import { systemClock, type Clock } from '../util/clock';
 import type { ChainHead } from './chain';
-import type { CompressionName } from './compression';
+import { COMPRESSIONS, type CompressionName } from './compression';
 import { FORMATS, type FormatName, type FormatSettings } from './format';
 import type { Layout } from './keys';
 import type { Manifest } from './manifest';
@@ -113,6 +113,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
   const target: PartitionTarget = { store, chain: start.chain, topic: log.topic, format: settings.format, formatSettings: settings.formatSettings, compression: settings.compression };
   const spec = FORMATS[settings.format];
   await spec.prepare?.(settings.formatSettings);
+  await COMPRESSIONS[settings.compression].prepare?.();
   const format = spec.create(log.partition, settings.formatSettings);
   const committer = new ObjectCommitter({
     ...target,

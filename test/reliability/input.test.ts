@@ -40,7 +40,7 @@ const BAD_VALUES: Record<string, string[]> = {
   FORMAT: ['csv'],
   KEY_LAYOUT: ['flat'],
   WINDOW_MINUTES: ['7', '45'],
-  COMPRESSION: ['zstd'],
+  COMPRESSION: ['brotli'],
   LOG_LEVEL: ['verbose'],
 };
 

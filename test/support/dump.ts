@@ -1,5 +1,7 @@
 // Running the consumer against the shared broker and a test COS server, and reading back what it wrote.
+import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
+import { ensureDebianTool } from '../../src/local/debian-tools';
 import { runConsumer, type ConsumerResult } from '../../src/consumer/consumer';
 import { listAll, type ObjectStore } from '../../src/cos/store';
 import { BOOKKEEPING_SEGMENT, parseDataObjectKey } from '../../src/dump/keys';
@@ -62,11 +64,20 @@ export async function readBack(from: TestCos | ObjectStore, prefix: string, part
   // Offset order, not key order: keys begin with their window's date, which need not follow offsets.
   keys.sort((a, b) => parseDataObjectKey(a)!.startOffset - parseDataObjectKey(b)!.startOffset);
   const bodies = [];
-  for (const key of keys) {
-    const body = (await store.getObject(key))!.body;
-    bodies.push(key.endsWith('.gz') ? gunzipSync(body) : body);
-  }
+  for (const key of keys) bodies.push(decompressed(key, (await store.getObject(key))!.body));
   return { keys, content: Buffer.concat(bodies), manifests: manifests.sort((a, b) => a.startOffset - b.startOffset) };
+}
+
+/**
+ * An object's bytes as stored, decompressed by an independent reader: node:zlib for gzip, the zstd
+ * command-line tool (installed on first use) for zstd.
+ */
+export function decompressed(key: string, body: Buffer): Buffer {
+  if (key.endsWith('.gz')) return gunzipSync(body);
+  if (!key.endsWith('.zst')) return body;
+  const zstd = spawnSync(ensureDebianTool(['zstd'], 'zstd', 'to read zstd objects back in the tests'), ['-d', '-c', '-q'], { input: body, maxBuffer: 1 << 30 });
+  if (zstd.status !== 0) throw new Error(`zstd -d failed on ${key}: ${zstd.stderr.toString()}`);
+  return zstd.stdout;
 }
 
 export function asLines(values: Array<string | Buffer | null>): Buffer {

@@ -1,6 +1,5 @@
 // The dump logic over an in-memory log and store: rotation, framing, manifests, commits and recovery.
 // (The same guarantees are proven end to end against real Kafka and the COS server in test/e2e.)
-import { gunzipSync } from 'node:zlib';
 import { MemoryObjectStore } from '../../src/cos/memory-store';
 import { parseChainHead } from '../../src/dump/chain';
 import { leaseFolder, manifestKey, BOOKKEEPING_SEGMENT } from '../../src/dump/keys';
@@ -8,6 +7,7 @@ import { decodeManifest } from '../../src/dump/manifest';
 import { dumpPartition, type DumpSettings } from '../../src/dump/partition-dumper';
 import { acquireLease } from '../../src/lease/lease';
 import { expectSameBytes } from '../support/bytes';
+import { decompressed } from '../support/dump';
 import { ManualClock } from '../support/clock';
 import { FakeLog, type FakeRecord } from '../support/fake-log';
 
@@ -47,8 +47,8 @@ function dataKeys(store: MemoryObjectStore): string[] {
   return [...store.objects.keys()].filter((k) => !k.includes(BOOKKEEPING_SEGMENT)).sort();
 }
 
-function dumped(store: MemoryObjectStore, gzip = false): Buffer {
-  return Buffer.concat(dataKeys(store).map((k) => (gzip ? gunzipSync(store.objects.get(k)!.body) : store.objects.get(k)!.body)));
+function dumped(store: MemoryObjectStore): Buffer {
+  return Buffer.concat(dataKeys(store).map((k) => decompressed(k, store.objects.get(k)!.body)));
 }
 
 function manifests(store: MemoryObjectStore) {
@@ -218,8 +218,38 @@ describe('dumpPartition', () => {
     const max = 3 * MiB;
     await dump(log, store, { compression: 'gzip', maxObjectBytes: max });
     expect(dataKeys(store).every((k) => k.endsWith('.txt.gz'))).toBe(true);
-    expectSameBytes(dumped(store, true), lines(values));
+    expectSameBytes(dumped(store), lines(values));
     for (const m of manifests(store)) expect(m.bytes).toBeLessThanOrEqual(max);
+  });
+
+  it('compresses with zstd within the stored-size limit, and smaller than gzip', async () => {
+    const log = new FakeLog();
+    const values = await fill(log, 4000, 1000, 10);
+    const max = 600 * 1024;
+    const zstd = new MemoryObjectStore();
+    await dump(log, zstd, { compression: 'zstd', maxObjectBytes: max });
+    expect(dataKeys(zstd).length).toBeGreaterThan(1);
+    expect(dataKeys(zstd).every((k) => k.endsWith('.txt.zst'))).toBe(true);
+    expectSameBytes(dumped(zstd), lines(values));
+    for (const m of manifests(zstd)) {
+      expect(m.bytes).toBeLessThanOrEqual(max);
+      expect(m.compression).toBe('zstd');
+      expect(m.contentBytes).toBeGreaterThan(m.bytes);
+    }
+    const gzip = new MemoryObjectStore();
+    const again = new FakeLog();
+    await fill(again, 4000, 1000, 10);
+    await dump(again, gzip, { compression: 'gzip' });
+    const stored = (s: MemoryObjectStore) => manifests(s).reduce((n, m) => n + m.bytes, 0);
+    expect(stored(zstd)).toBeLessThan(stored(gzip));
+  });
+
+  it('writes an empty zstd object as a valid zstd stream', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    await log.append([{ value: '', timestamp: T0 }]);
+    await dump(log, store, { compression: 'zstd' });
+    expect(dumped(store).toString()).toBe('\n');
   });
 
   it('adopts objects an earlier invocation stored but recorded nowhere else, writing nothing twice', async () => {

@@ -16,6 +16,8 @@ interface ZstdModule {
   _ZSTD_decompress(dst: number, dstCapacity: number, src: number, srcSize: number): number;
   _ZSTD_isError(code: number): number;
   _ZSTD_getFrameContentSize(src: number, srcSize: number): number;
+  _ZSTD_compress(dst: number, dstCapacity: number, src: number, srcSize: number, level: number): number;
+  _ZSTD_compressBound(srcSize: number): number;
 }
 
 /** ZSTD_error_dstSize_tooSmall: the output needs more room. */
@@ -72,7 +74,45 @@ class ZstdDecoder {
   }
 }
 
+/**
+ * Compresses into the module's memory and lends the frame to a sink, which must copy it before it returns:
+ * no buffer is allocated per call, so compressed output leaves no garbage for V8 to collect (an allocating
+ * compressor held tens of MiB of dead output buffers at the peak).
+ */
+export class ZstdCompressor {
+  private readonly input: Region;
+  private readonly output: Region;
+
+  constructor(
+    private readonly module: ZstdModule,
+    private readonly level: number,
+  ) {
+    this.input = new Region(module);
+    this.output = new Region(module);
+  }
+
+  /** The most bytes a frame of `bytes` input can take. */
+  bound(bytes: number): number {
+    return this.module._ZSTD_compressBound(bytes);
+  }
+
+  /** Compresses `data` as one frame, hands it to `sink` (a view, valid during the call) and returns its size. */
+  compress(data: Uint8Array, sink: (frame: Uint8Array) => void): number {
+    const m = this.module;
+    const inPtr = this.input.ensure(Math.max(1, data.length));
+    m.HEAPU8.set(data, inPtr);
+    const capacity = this.bound(data.length);
+    const outPtr = this.output.ensure(capacity);
+    const result = m._ZSTD_compress(outPtr, capacity, inPtr, data.length, this.level);
+    if (m._ZSTD_isError(result)) throw new Error(`zstd: compression failed with error ${-result}`);
+    // Read HEAPU8 after the call: a memory growth replaces its buffer.
+    sink(m.HEAPU8.subarray(outPtr, outPtr + result));
+    return result;
+  }
+}
+
 let decoder: ZstdDecoder | undefined;
+let zstdModule: ZstdModule | undefined;
 let loading: Promise<void> | undefined;
 
 /** Compiles the WebAssembly module, once; only a partition that holds zstd batches pays for it. */
@@ -85,6 +125,7 @@ export function loadZstd(): Promise<void> {
     if (!file) throw new Error('zstd: zstd.wasm is missing beside the bundle and in node_modules (@bokuweb/zstd-wasm)');
     Module.init(readFileSync(file));
     await waitInitialized();
+    zstdModule = Module;
     decoder = new ZstdDecoder(Module);
   })();
   return loading;
@@ -95,13 +136,19 @@ export function decodeZstd(src: Uint8Array, out: OutputBuffer): Buffer {
   return decoder.decode(src, out);
 }
 
-/**
- * Compresses with the same WebAssembly module (for writers of zstd output, such as Parquet pages): call
- * loadZstd() first. Returns a copy, independent of the module's memory.
- */
+const compressors = new Map<number, ZstdCompressor>();
+
+/** The process's compressor at `level` (its regions are reused call after call): call loadZstd() first. */
+export function zstdCompressor(level: number): ZstdCompressor {
+  if (!zstdModule) throw new Error('zstd: loadZstd() must complete before compressing');
+  let compressor = compressors.get(level);
+  if (!compressor) compressors.set(level, (compressor = new ZstdCompressor(zstdModule, level)));
+  return compressor;
+}
+
+/** Compresses `data` into a new buffer (for writers that keep the frame, such as Parquet pages): call loadZstd() first. */
 export function compressZstd(data: Uint8Array, level: number): Buffer {
-  if (!decoder) throw new Error('zstd: loadZstd() must complete before compressing');
-  const { compress } = require('../../../node_modules/@bokuweb/zstd-wasm/dist/common/simple/compress.js') as { compress: (buf: Uint8Array, level: number) => Uint8Array };
-  const out = compress(data, level);
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  let copy = Buffer.alloc(0);
+  zstdCompressor(level).compress(data, (frame) => (copy = Buffer.from(frame)));
+  return copy;
 }

@@ -1,0 +1,96 @@
+// zstd objects, as a series of frames, one per MiB of input: a concatenation of zstd frames is one zstd
+// stream (`zstd -d`, DuckDB, Spark and Python read it whole). Frames are compressed synchronously into the
+// WebAssembly module's memory and copied from there straight into the upload part, so nothing is
+// allocated per frame: gzip's compressed output, allocated per member by node:zlib, waits for V8 to
+// collect it, which is what keeps gzip above a 128 MB function.
+import type { BufferPool, ObjectUpload, UploadResult } from '../cos/object-upload';
+import type { ZstdCompressor } from '../kafka/codecs';
+import type { ObjectBody } from './object-body';
+
+/** Input per frame: frames compress independently, and a MiB loses little against one frame per object. */
+export const ZSTD_FRAME_BYTES = 1024 * 1024;
+/** zstd's own default level. */
+export const ZSTD_LEVEL = 3;
+/** What a frame may add beyond ZSTD_compressBound of its input: its header and an empty last block, and some room. */
+const FRAME_SLACK_BYTES = 64;
+
+export class ZstdBody implements ObjectBody {
+  private readonly pending: Buffer;
+  private pos = 0;
+  private input = 0;
+  private sealed = false;
+
+  constructor(
+    private readonly upload: ObjectUpload,
+    private readonly pool: BufferPool,
+    private readonly compressor: ZstdCompressor,
+  ) {
+    this.pending = pool.take();
+  }
+
+  get inputBytes(): number {
+    return this.input;
+  }
+
+  /** What appending `bytes` may hand the upload at once: the frames it completes. */
+  private emitted(bytes: number): number {
+    return this.pos + bytes < this.pending.length ? 0 : this.bound(this.pos + bytes);
+  }
+
+  private bound(input: number): number {
+    return this.compressor.bound(input) + Math.ceil(input / this.pending.length + 1) * FRAME_SLACK_BYTES;
+  }
+
+  hasRoomFor(bytes: number): boolean {
+    return this.upload.hasRoomFor(this.emitted(bytes));
+  }
+
+  makeRoomFor(bytes: number): Promise<void> {
+    return this.upload.makeRoomFor(this.emitted(bytes));
+  }
+
+  append(bytes: Buffer): void {
+    let from = 0;
+    while (from < bytes.length) {
+      const n = Math.min(bytes.length - from, this.pending.length - this.pos);
+      bytes.copy(this.pending, this.pos, from, from + n);
+      this.pos += n;
+      from += n;
+      if (this.pos === this.pending.length) this.sealFrame();
+    }
+    this.input += bytes.length;
+  }
+
+  appendByte(byte: number): void {
+    this.pending[this.pos++] = byte;
+    this.input++;
+    if (this.pos === this.pending.length) this.sealFrame();
+  }
+
+  private sealFrame(): void {
+    this.compressor.compress(this.pending.subarray(0, this.pos), (frame) => this.upload.append(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)));
+    this.pos = 0;
+  }
+
+  storedBound(extra: number): number {
+    return this.upload.bytes + this.bound(this.pos + extra);
+  }
+
+  async seal(): Promise<number> {
+    // An object without input still gets one (empty) frame: an empty file is not a zstd stream.
+    if (!this.sealed && (this.pos > 0 || this.input === 0)) this.sealFrame();
+    this.sealed = true;
+    return this.upload.bytes;
+  }
+
+  async finish(metadata: Record<string, string>): Promise<UploadResult> {
+    await this.seal();
+    this.pool.give(this.pending);
+    return this.upload.finish(metadata);
+  }
+
+  async abort(): Promise<void> {
+    this.pool.give(this.pending);
+    await this.upload.abort();
+  }
+}
