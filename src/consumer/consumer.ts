@@ -87,7 +87,6 @@ function dumpSettings({ config, ev }: Invocation): DumpSettings {
     partSizeBytes: config.cos.partSizeBytes,
     uploadConcurrency: config.cos.uploadConcurrency,
     storageClass: config.cos.storageClass,
-    fetchMaxBytes: config.kafka.fetchMaxBytes,
     startPosition: ev.startFrom ?? config.kafka.startPosition,
     onOffsetOutOfRange: config.kafka.onOffsetOutOfRange,
   };

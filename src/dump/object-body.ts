@@ -76,30 +76,90 @@ export function gzipBound(n: number): number {
 }
 
 /**
- * gzip as a series of members, one per chunk of input: a concatenation of gzip members is
- * itself a valid gzip file (RFC 1952, read by gunzip, Java, Python, Spark). Each member's exact size is
- * known when it is done, which keeps the size bound tight, and members compress on libuv's thread pool
- * while the consumer goes on reading.
+ * A body that gathers its input into chunks of a pool's buffer size and compresses each chunk once it is
+ * full (a gzip member, a zstd frame): every chunk's stored size is known once it is compressed, which
+ * keeps the size bound tight. Subclasses compress; the chunk being gathered is `pending[0, pos)`.
  */
-export class GzipBody implements ObjectBody {
-  private pending: Buffer;
-  private pos = 0;
+export abstract class ChunkedBody implements ObjectBody {
+  protected pending: Buffer;
+  protected pos = 0;
   private input = 0;
-  /** Members compressing, in order, with the input size each was given. */
-  private readonly compressing: Array<{ done: Promise<Buffer>; inputLength: number }> = [];
-  private appending: Promise<void> = Promise.resolve();
   private sealed = false;
 
   constructor(
-    private readonly upload: ObjectUpload,
-    private readonly pool: BufferPool,
-    private readonly maxCompressing = 2,
+    protected readonly upload: ObjectUpload,
+    protected readonly pool: BufferPool,
   ) {
     this.pending = pool.take();
   }
 
   get inputBytes(): number {
     return this.input;
+  }
+
+  append(bytes: Buffer): void {
+    let from = 0;
+    while (from < bytes.length) {
+      const n = Math.min(bytes.length - from, this.pending.length - this.pos);
+      bytes.copy(this.pending, this.pos, from, from + n);
+      this.pos += n;
+      from += n;
+      if (this.pos === this.pending.length) this.sealChunk();
+    }
+    this.input += bytes.length;
+  }
+
+  appendByte(byte: number): void {
+    this.pending[this.pos++] = byte;
+    this.input++;
+    if (this.pos === this.pending.length) this.sealChunk();
+  }
+
+  /** Compresses pending[0, pos) and starts the next chunk (pos back to 0). */
+  protected abstract sealChunk(): void;
+  /** Resolves once every sealed chunk is in the upload. */
+  protected abstract settled(): Promise<void>;
+  abstract hasRoomFor(bytes: number): boolean;
+  abstract makeRoomFor(bytes: number): Promise<void>;
+  abstract storedBound(extra: number): number;
+
+  async seal(): Promise<number> {
+    // An object without input still gets one (empty) chunk: an empty file is not a gzip or zstd stream.
+    if (!this.sealed && (this.pos > 0 || this.input === 0)) this.sealChunk();
+    this.sealed = true;
+    await this.settled();
+    return this.upload.bytes;
+  }
+
+  async finish(metadata: Record<string, string>): Promise<UploadResult> {
+    await this.seal();
+    this.pool.give(this.pending);
+    return this.upload.finish(metadata);
+  }
+
+  async abort(): Promise<void> {
+    await this.settled().catch(() => {});
+    await this.upload.abort();
+  }
+}
+
+/**
+ * gzip as a series of members, one per chunk of input: a concatenation of gzip members is
+ * itself a valid gzip file (RFC 1952, read by gunzip, Java, Python, Spark). Each member's exact size is
+ * known when it is done, which keeps the size bound tight, and members compress on libuv's thread pool
+ * while the consumer goes on reading.
+ */
+export class GzipBody extends ChunkedBody {
+  /** Members compressing, in order, with the input size each was given. */
+  private readonly compressing: Array<{ done: Promise<Buffer>; inputLength: number }> = [];
+  private appending: Promise<void> = Promise.resolve();
+
+  constructor(
+    upload: ObjectUpload,
+    pool: BufferPool,
+    private readonly maxCompressing = 2,
+  ) {
+    super(upload, pool);
   }
 
   /** Input goes to the member being gathered: the writer waits while members or parts queue up. */
@@ -112,25 +172,7 @@ export class GzipBody implements ObjectBody {
     await this.upload.makeRoomFor(0);
   }
 
-  append(bytes: Buffer): void {
-    let from = 0;
-    while (from < bytes.length) {
-      const n = Math.min(bytes.length - from, this.pending.length - this.pos);
-      bytes.copy(this.pending, this.pos, from, from + n);
-      this.pos += n;
-      from += n;
-      if (this.pos === this.pending.length) this.sealMember();
-    }
-    this.input += bytes.length;
-  }
-
-  appendByte(byte: number): void {
-    this.pending[this.pos++] = byte;
-    this.input++;
-    if (this.pos === this.pending.length) this.sealMember();
-  }
-
-  private sealMember(): void {
+  protected sealChunk(): void {
     const chunk = this.pending;
     const length = this.pos;
     this.pending = this.pool.take();
@@ -145,27 +187,13 @@ export class GzipBody implements ObjectBody {
     });
   }
 
+  protected settled(): Promise<void> {
+    return this.appending;
+  }
+
   storedBound(extra: number): number {
     let bound = this.upload.bytes + gzipBound(this.pos + extra);
     for (const member of this.compressing) bound += gzipBound(member.inputLength);
     return bound;
-  }
-
-  async seal(): Promise<number> {
-    if (!this.sealed && (this.pos > 0 || this.input === 0)) this.sealMember();
-    this.sealed = true;
-    await this.appending;
-    return this.upload.bytes;
-  }
-
-  async finish(metadata: Record<string, string>): Promise<UploadResult> {
-    await this.seal();
-    this.pool.give(this.pending);
-    return this.upload.finish(metadata);
-  }
-
-  async abort(): Promise<void> {
-    await this.appending.catch(() => {});
-    await this.upload.abort();
   }
 }

@@ -33,7 +33,6 @@ export interface DumpSettings {
   partSizeBytes: number;
   uploadConcurrency: number;
   storageClass: string;
-  fetchMaxBytes: number;
   startPosition: StartPosition;
   onOffsetOutOfRange: 'fail' | 'earliest';
 }

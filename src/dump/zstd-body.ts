@@ -3,9 +3,9 @@
 // WebAssembly module's memory and copied from there straight into the upload part, so nothing is
 // allocated per frame: gzip's compressed output, allocated per member by node:zlib, waits for V8 to
 // collect it, which is what keeps gzip above a 128 MB function.
-import type { BufferPool, ObjectUpload, UploadResult } from '../cos/object-upload';
+import type { BufferPool, ObjectUpload } from '../cos/object-upload';
 import type { ZstdCompressor } from '../kafka/codecs';
-import type { ObjectBody } from './object-body';
+import { ChunkedBody } from './object-body';
 
 /** Input per frame: frames compress independently, and a MiB loses little against one frame per object. */
 export const ZSTD_FRAME_BYTES = 1024 * 1024;
@@ -14,22 +14,13 @@ export const ZSTD_LEVEL = 3;
 /** What a frame may add beyond ZSTD_compressBound of its input: its header and an empty last block, and some room. */
 const FRAME_SLACK_BYTES = 64;
 
-export class ZstdBody implements ObjectBody {
-  private readonly pending: Buffer;
-  private pos = 0;
-  private input = 0;
-  private sealed = false;
-
+export class ZstdBody extends ChunkedBody {
   constructor(
-    private readonly upload: ObjectUpload,
-    private readonly pool: BufferPool,
+    upload: ObjectUpload,
+    pool: BufferPool,
     private readonly compressor: ZstdCompressor,
   ) {
-    this.pending = pool.take();
-  }
-
-  get inputBytes(): number {
-    return this.input;
+    super(upload, pool);
   }
 
   /** What appending `bytes` may hand the upload at once: the frames it completes. */
@@ -49,48 +40,16 @@ export class ZstdBody implements ObjectBody {
     return this.upload.makeRoomFor(this.emitted(bytes));
   }
 
-  append(bytes: Buffer): void {
-    let from = 0;
-    while (from < bytes.length) {
-      const n = Math.min(bytes.length - from, this.pending.length - this.pos);
-      bytes.copy(this.pending, this.pos, from, from + n);
-      this.pos += n;
-      from += n;
-      if (this.pos === this.pending.length) this.sealFrame();
-    }
-    this.input += bytes.length;
-  }
-
-  appendByte(byte: number): void {
-    this.pending[this.pos++] = byte;
-    this.input++;
-    if (this.pos === this.pending.length) this.sealFrame();
-  }
-
-  private sealFrame(): void {
+  protected sealChunk(): void {
     this.compressor.compress(this.pending.subarray(0, this.pos), (frame) => this.upload.append(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength)));
     this.pos = 0;
   }
 
+  protected async settled(): Promise<void> {
+    // Frames are compressed synchronously: each is in the upload as soon as it is sealed.
+  }
+
   storedBound(extra: number): number {
     return this.upload.bytes + this.bound(this.pos + extra);
-  }
-
-  async seal(): Promise<number> {
-    // An object without input still gets one (empty) frame: an empty file is not a zstd stream.
-    if (!this.sealed && (this.pos > 0 || this.input === 0)) this.sealFrame();
-    this.sealed = true;
-    return this.upload.bytes;
-  }
-
-  async finish(metadata: Record<string, string>): Promise<UploadResult> {
-    await this.seal();
-    this.pool.give(this.pending);
-    return this.upload.finish(metadata);
-  }
-
-  async abort(): Promise<void> {
-    this.pool.give(this.pending);
-    await this.upload.abort();
   }
 }

@@ -13,28 +13,14 @@ import { decideStart } from '../../src/dump/start-position';
 import { acquireLease } from '../../src/lease/lease';
 import { auditPartition } from '../../src/verify/audit';
 import { expectSameBytes } from '../support/bytes';
+import { TEST_DUMP_SETTINGS } from '../support/dump-settings';
 import { ManualClock } from '../support/clock';
 import { FakeLog, type FakeRecord } from '../support/fake-log';
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0);
 const DAY = 24 * 3600_000;
 const layout = { prefix: 'dump/', instanceId: 'ckafka-test', topicId: 'topic-test' };
-const settings: DumpSettings = {
-  format: 'lines',
-  formatSettings: {},
-  compression: 'none',
-  windowMinutes: 5,
-  windowGraceSeconds: 30,
-  flushOpenWindow: false,
-  timestampToleranceMs: 3_600_000,
-  maxObjectBytes: 524288000,
-  partSizeBytes: 1024 * 1024,
-  uploadConcurrency: 2,
-  storageClass: 'STANDARD',
-  fetchMaxBytes: 64 * 1024,
-  startPosition: 'earliest',
-  onOffsetOutOfRange: 'fail',
-};
+const settings: DumpSettings = TEST_DUMP_SETTINGS;
 
 async function dump(log: FakeLog, store: MemoryObjectStore, options: { settings?: Partial<DumpSettings>; now?: number; events?: string[] } = {}) {
   const clock = new ManualClock(options.now ?? T0 + DAY);

@@ -8,6 +8,7 @@ import { dumpPartition, type DumpSettings } from '../../src/dump/partition-dumpe
 import { acquireLease } from '../../src/lease/lease';
 import { expectSameBytes } from '../support/bytes';
 import { decompressed } from '../support/dump';
+import { TEST_DUMP_SETTINGS } from '../support/dump-settings';
 import { ManualClock } from '../support/clock';
 import { FakeLog, type FakeRecord } from '../support/fake-log';
 
@@ -15,22 +16,7 @@ const MiB = 1024 * 1024;
 const T0 = Date.UTC(2026, 0, 1, 10, 0);
 const NOW = Date.UTC(2026, 0, 2);
 const layout = { prefix: 'dump/', instanceId: 'ckafka-test', topicId: 'topic-test' };
-const settings: DumpSettings = {
-  format: 'lines',
-  formatSettings: {},
-  compression: 'none',
-  windowMinutes: 5,
-  windowGraceSeconds: 30,
-  flushOpenWindow: false,
-  timestampToleranceMs: 3_600_000,
-  maxObjectBytes: 524288000,
-  partSizeBytes: MiB,
-  uploadConcurrency: 2,
-  storageClass: 'STANDARD',
-  fetchMaxBytes: 64 * 1024,
-  startPosition: 'earliest',
-  onOffsetOutOfRange: 'fail',
-};
+const settings: DumpSettings = TEST_DUMP_SETTINGS;
 
 async function dump(log: FakeLog, store: MemoryObjectStore, overrides: Partial<DumpSettings> = {}, now = NOW, readDeadline = Infinity) {
   const taken = await acquireLease({ store, folder: leaseFolder(layout, log.partition), holder: { requestId: 'test', functionName: 'consumer', startedAt: '' } });

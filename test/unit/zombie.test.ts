@@ -10,28 +10,14 @@ import { BOOKKEEPING_SEGMENT, leaseFolder } from '../../src/dump/keys';
 import { dumpPartition, PlanConflictError, type DumpSettings } from '../../src/dump/partition-dumper';
 import { acquireLease, LeaseLostError } from '../../src/lease/lease';
 import { expectSameBytes } from '../support/bytes';
+import { TEST_DUMP_SETTINGS } from '../support/dump-settings';
 import { ManualClock, settle } from '../support/clock';
 import { FakeLog } from '../support/fake-log';
 
 const T0 = Date.UTC(2026, 0, 1, 10, 0);
 const TTL = 30_000;
 const layout = { prefix: 'z/', instanceId: 'ckafka-test', topicId: 'topic-test' };
-const settings: DumpSettings = {
-  format: 'lines',
-  formatSettings: {},
-  compression: 'none',
-  windowMinutes: 5,
-  windowGraceSeconds: 30,
-  flushOpenWindow: false,
-  timestampToleranceMs: 3_600_000,
-  maxObjectBytes: 524288000,
-  partSizeBytes: 1024 * 1024,
-  uploadConcurrency: 2,
-  storageClass: 'STANDARD',
-  fetchMaxBytes: 64 * 1024,
-  startPosition: 'earliest',
-  onOffsetOutOfRange: 'fail',
-};
+const settings: DumpSettings = TEST_DUMP_SETTINGS;
 
 /** COS (its clock is the store's) with a gate that freezes the zombie's first request of a kind. */
 function world() {
