@@ -93,7 +93,10 @@ export async function* readPartition(from: number, to: number, options: ReadOpti
       fetchBytes = options.fetchMaxBytes;
       if (batches.some((b) => b.codec === ZSTD)) await prepareCodec(ZSTD);
       const next = batches[batches.length - 1]!.lastOffset + 1;
-      if (next < to && more()) pending = options.fetch(next, fetchBytes);
+      // A response larger than the fetch size (a big batch, sent whole) is consumed before the next one is
+      // asked for: two at once would hold two such batches, and records can be 15 MiB.
+      const oversized = (fetched.records?.length ?? 0) > options.fetchMaxBytes;
+      if (!oversized && next < to && more()) pending = options.fetch(next, fetchBytes);
       const transactions = new AbortedTransactionFilter(fetched.abortedTransactions);
       for (const batch of batches) {
         if (batch.lastOffset < offset) continue;
@@ -105,6 +108,7 @@ export async function* readPartition(from: number, to: number, options: ReadOpti
       // Every record of this response has been consumed: its buffer can take the next one.
       held?.();
       held = undefined;
+      if (oversized && next < to && more()) pending = options.fetch(next, fetchBytes);
     }
   } finally {
     held?.();

@@ -91,6 +91,25 @@ describe('readPartition', () => {
     expect(result.buffer.capacity).toBeLessThanOrEqual(limit);
   });
 
+  it('asks for the next batch while consuming one of the usual size, but not while consuming one larger than the fetch', async () => {
+    const log = new SyntheticLog();
+    const small = await v2Batch(0, repetitive(10, 100, 0));
+    log.add(0, 10, small);
+    // Records of 3 MiB each, one per batch: every response is larger than the 1 MiB fetch, sent whole.
+    for (let i = 0; i < 3; i++) log.add(10 + i, 1, await v2Batch(10 + i, [{ value: Buffer.alloc(3 * MiB, 97 + i) }]));
+    const fetchesWhileConsuming: Array<[number, number]> = [];
+    for await (const chunk of readPartition(0, log.end, { fetch: log.fetch, fetchMaxBytes: MiB, decompressedMaxBytes: 4 * MiB })) {
+      for (const r of chunk.records) fetchesWhileConsuming.push([r.offset, log.fetches.length]);
+    }
+    // The small batch's response: the next fetch is already out. Each big one: only its own fetch so far.
+    expect(fetchesWhileConsuming.filter(([offset]) => offset === 0 || offset >= 10)).toEqual([
+      [0, 2],
+      [10, 2],
+      [11, 3],
+      [12, 4],
+    ]);
+  });
+
   it('fails on a batch over the limit at its offset, after handing out the records before it', async () => {
     const log = new SyntheticLog();
     log.add(0, 10, await v2Batch(0, repetitive(10, 100, 0), ZSTD, compress[ZSTD]));
