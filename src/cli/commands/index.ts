@@ -14,6 +14,7 @@ export const commands: Record<string, Command> = {
   plan: lazy('show partitions, committed and end offsets and lag; writes nothing', () => import('./plan')),
   bench: lazy('measure throughput, memory and cost against kcat and kafka-console-consumer', () => import('./bench')),
   verify: lazy('audit a dump in COS for gaps and overlaps (--deep: compare with Kafka)', () => import('./verify')),
+  ddl: lazy('print the table definition (DLC, Hive, DuckDB) that queries the archive where it lies', () => import('./ddl')),
   'local kafka': lazy('start a local Apache Kafka broker (KRaft) on loopback', () => import('./local-kafka')),
   'local cos': lazy('start the local COS-compatible server', () => import('./local-cos')),
   'local api': lazy('start the local SCF/CKafka API emulator', () => import('./local-api')),
