@@ -2,7 +2,7 @@
 // records into a sink that copies into a reused part buffer, and reports MB/s, peak RSS and the bytes stored next to the
 // `lines` format on the same records, plain and gzip (1 MiB members, as the consumer compresses them).
 //
-//   node scripts/run-ts.mjs bench/parquet-encode.ts [--gib 1] [--compression snappy,gzip,zstd,none] [--row-group-mib 8]
+//   node scripts/run-ts.mjs bench/parquet-encode.ts [--gib 1] [--compression snappy,gzip,zstd,none] [--row-group-mib 4]
 //
 // Each compression runs in a child process of its own, so that each peak RSS is its own; every process
 // holds the same 16 MiB pool of sample records (the stand-in for fetch buffers), built before the clock starts.
@@ -146,7 +146,7 @@ function encodeLines(bytes: number): void {
 
 function main(): void {
   const { values } = parseArgs({
-    options: { gib: { type: 'string', default: '1' }, compression: { type: 'string', default: PARQUET_COMPRESSIONS.join(',') }, 'row-group-mib': { type: 'string', default: '8' }, child: { type: 'string' } },
+    options: { gib: { type: 'string', default: '1' }, compression: { type: 'string', default: PARQUET_COMPRESSIONS.join(',') }, 'row-group-mib': { type: 'string', default: '4' }, child: { type: 'string' } },
   });
   const bytes = Number(values.gib) * 1024 * MiB;
   const rowGroupBytes = Number(values['row-group-mib']) * MiB;

@@ -169,6 +169,16 @@ export class ColumnBuffer {
     if (this.values.length > LEVELS_ROOM + 2 * this.pageBytes + INITIAL_VALUES) this.values = Buffer.allocUnsafe(LEVELS_ROOM + INITIAL_VALUES);
   }
 
+  /** Drops everything buffered: the page being filled and the row group's pages. */
+  discard(): void {
+    this.entries = 0;
+    this.pos = LEVELS_ROOM;
+    this.pages.length = 0;
+    this.chunkEntries = 0;
+    this.nulls = 0;
+    this.hasMinMax = false;
+  }
+
   /**
    * Appends the column chunk (each page's header, then its data) to `out` and returns what the footer
    * says of it; `offset` is where the chunk starts in the file. Resets the row group totals.
@@ -188,10 +198,7 @@ export class ColumnBuffer {
       meta.min = this.min;
       meta.max = this.max;
     }
-    this.pages.length = 0;
-    this.chunkEntries = 0;
-    this.nulls = 0;
-    this.hasMinMax = false;
+    this.discard();
     return meta;
   }
 }
