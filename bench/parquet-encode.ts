@@ -129,10 +129,11 @@ function encodeLines(bytes: number): void {
   const pool = recordPool();
   const lines = new LinesFormat();
   const sink = new PartSink();
+  const tally = { tombstones: 0, invalidUtf8: 0 };
   const started = process.hrtime.bigint();
   const { records, valueBytes } = forEachRecord(pool, bytes, (record) => {
     lines.measure(record);
-    lines.write(record, sink);
+    lines.write(record, sink, tally);
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const gzip = new GzipMembers();

@@ -5,7 +5,7 @@
 // `{prefix}_ckafka-cos/`), so it is the table's location. With KEY_LAYOUT=hive its sub-folders are
 // `dt=YYYY-MM-DD/hour=HH/`, partitions every engine discovers; with the original layout they are
 // `YYYY-MM-DD/`, added as `dt` partitions one date at a time.
-import { normalizePrefix, validateKey } from '../dump/keys';
+import { extensionFor, normalizePrefix, validateKey } from '../dump/keys';
 
 export const QUERY_ENGINES = ['dlc', 'hive', 'duckdb'] as const;
 export type QueryEngine = (typeof QUERY_ENGINES)[number];
@@ -76,8 +76,7 @@ export function topicFolder(t: Pick<ArchiveTable, 'prefix' | 'instanceId' | 'top
 
 /** Data object extension, as the dump names objects. */
 function extension(t: ArchiveTable): string {
-  if (t.format === 'parquet') return '.parquet';
-  return `${t.format === 'lines' ? '.txt' : '.jsonl'}${t.compression === 'gzip' ? '.gz' : ''}`;
+  return t.format === 'parquet' ? '.parquet' : extensionFor(t.format, t.compression);
 }
 
 interface Column {

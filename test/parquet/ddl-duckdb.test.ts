@@ -4,10 +4,9 @@
 // Parquet and lines in the original layout.
 import { gzipSync } from 'node:zlib';
 import { BufferSink } from '../../src/dump/format/buffer-sink';
-import { JsonlFormat } from '../../src/dump/format/jsonl';
-import { LinesFormat } from '../../src/dump/format/lines';
+import { FORMATS } from '../../src/dump/format/registry';
 import { ParquetObjectWriter } from '../../src/dump/format/parquet';
-import { padOffset } from '../../src/dump/keys';
+import { extensionFor, padOffset } from '../../src/dump/keys';
 import { utcDate, windowStartOf } from '../../src/dump/window';
 import type { KafkaRecord } from '../../src/kafka/record-batch';
 import { tableDdl, topicFolder, type ArchiveTable } from '../../src/query/ddl';
@@ -54,17 +53,18 @@ function body(table: ArchiveTable, partition: number, records: KafkaRecord[]): B
     writer.finish(sink);
     return Buffer.from(sink.bytes());
   }
-  const format = table.format === 'jsonl' ? new JsonlFormat(partition) : new LinesFormat();
-  for (const record of records) if (format.measure(record) >= 0) format.write(record, sink);
+  const format = FORMATS[table.format].create(partition);
+  const tally = { tombstones: 0, invalidUtf8: 0 };
+  for (const record of records) if (format.measure(record) >= 0) format.write(record, sink, tally);
   return table.compression === 'gzip' ? gzipSync(sink.bytes()) : Buffer.from(sink.bytes());
 }
 
-const EXTENSIONS = { parquet: '.parquet', jsonl: '.jsonl', lines: '.txt' } as const;
+const extensionOf = (table: ArchiveTable) => (table.format === 'parquet' ? '.parquet' : extensionFor(table.format, table.compression));
 
 /** Stores two partitions' objects in the COS server; returns the records by partition and each record's window. */
 async function store(table: ArchiveTable): Promise<Array<{ partition: number; record: KafkaRecord; windowStartMs: number }>> {
   const stored: Array<{ partition: number; record: KafkaRecord; windowStartMs: number }> = [];
-  const extension = `${EXTENSIONS[table.format]}${table.format !== 'parquet' && table.compression === 'gzip' ? '.gz' : ''}`;
+  const extension = extensionOf(table);
   for (const partition of [0, 1]) {
     for (const object of objectsOf(table, partition, partitionRecords(partition), extension)) {
       await cos.store.putObject(object.key, body(table, partition, object.records));
@@ -148,7 +148,7 @@ test('lines, original layout: every value that is text, one row per line, with d
     records.filter((r) => r.value !== null && !r.value.includes(0x0a) && !r.value.includes(0) && !r.value.toString('utf8').startsWith('\ufeff') && expectedRow(0, r).value !== null);
   const stored: Array<{ value: string; dt: string }> = [];
   for (const partition of [0, 1]) {
-    for (const object of objectsOf(table, partition, clean(partitionRecords(partition)), '.txt')) {
+    for (const object of objectsOf(table, partition, clean(partitionRecords(partition)), extensionOf(table))) {
       await cos.store.putObject(object.key, body(table, partition, object.records));
       for (const record of object.records) stored.push({ value: record.value!.toString('utf8'), dt: utcDate(object.windowStartMs) });
     }

@@ -3,7 +3,7 @@
 // group of at most `rowGroupBytes` stored bytes, whatever the file's size.
 import { isUtf8 } from 'node:buffer';
 import type { KafkaRecord } from '../../../kafka/record-batch';
-import type { FormatCounts } from '../format';
+import type { FormatTally } from '../format';
 import { pageCodec, type PageCodec, type ParquetCompression } from './codec';
 import { Arena, ColumnBuffer, PAGE_BYTES } from './column';
 import { footerBound, MAGIC, ROW_GROUP_META_BOUND, writeFileMetaData, type RowGroupMeta } from './metadata';
@@ -56,7 +56,7 @@ interface Measured {
 }
 
 export class ParquetObjectWriter {
-  readonly counts: FormatCounts = { tombstones: 0, invalidUtf8: 0 };
+  readonly counts: FormatTally = { tombstones: 0, invalidUtf8: 0 };
   private readonly codec: PageCodec;
   private readonly columns: ColumnBuffer[];
   private readonly arena: Arena;
