@@ -116,8 +116,19 @@ function compressBlock(src: Uint8Array, view: DataView, start: number, end: numb
       do {
         const from = ip;
         let matched = 4;
-        while (ip + matched + 4 <= end && view.getInt32(candidate + matched, true) === view.getInt32(ip + matched, true)) matched += 4;
-        while (ip + matched < end && src[candidate + matched] === src[ip + matched]) matched++;
+        // Four bytes at a time; where they differ, the lowest set bit of the XOR says how many matched.
+        for (;;) {
+          if (ip + matched + 4 > end) {
+            while (ip + matched < end && src[candidate + matched] === src[ip + matched]) matched++;
+            break;
+          }
+          const diff = view.getInt32(candidate + matched, true) ^ view.getInt32(ip + matched, true);
+          if (diff !== 0) {
+            matched += (31 - Math.clz32(diff & -diff)) >>> 3;
+            break;
+          }
+          matched += 4;
+        }
         ip += matched;
         at = emitCopy(from - candidate, matched, out, at);
         nextEmit = ip;
