@@ -148,8 +148,14 @@ function dlc(t: ArchiveTable, location: string, options: DdlOptions): string {
   return [`-- DLC (Spark SQL): ${describe(t)}`, create, ...partitionSteps(t, location, options), `-- Example:\n-- ${exampleQuery(t, backquote(t.table), backquote, options)}`].join('\n\n');
 }
 
+/**
+ * Hive before 4.0 cannot read Parquet's INT64 timestamps as TIMESTAMP (HIVE-21215: a ClassCastException
+ * from LongWritable, seen with the Hive 2.3 SerDe Spark embeds): Hive gets the epoch milliseconds.
+ */
+const HIVE_TYPES: Record<string, string> = { TIMESTAMP: 'BIGINT' };
+
 function hive(t: ArchiveTable, location: string, options: DdlOptions): string {
-  const columns = COLUMNS[t.format].map((c) => `  ${backquote(c.name)} ${c.sql.replace(/: /g, ':')}`);
+  const columns = COLUMNS[t.format].map((c) => `  ${backquote(c.name)} ${(HIVE_TYPES[c.sql] ?? c.sql).replace(/: /g, ':')}`);
   const storage =
     t.format === 'parquet'
       ? 'STORED AS PARQUET'
@@ -159,7 +165,8 @@ function hive(t: ArchiveTable, location: string, options: DdlOptions): string {
           "ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.RegexSerDe'\nWITH SERDEPROPERTIES ('input.regex' = '^(.*)$')\nSTORED AS TEXTFILE";
   const partitions = partitionColumns(t).map((p) => `${backquote(p)} STRING`).join(', ');
   const create = `CREATE EXTERNAL TABLE IF NOT EXISTS ${backquote(t.table)} (\n${columns.join(',\n')}\n)\nPARTITIONED BY (${partitions})\n${storage}\nLOCATION '${location}';`;
-  return [`-- Hive: ${describe(t)}`, create, ...partitionSteps(t, location, options), `-- Example:\n-- ${exampleQuery(t, backquote(t.table), backquote, options)}`].join('\n\n');
+  const note = t.format === 'parquet' ? ['-- `timestamp` is epoch milliseconds (NULL when none): Hive before 4.0 reads no Parquet INT64 timestamp as TIMESTAMP.\n-- Its time: CAST(from_unixtime(`timestamp` DIV 1000) AS TIMESTAMP).'] : [];
+  return [`-- Hive: ${describe(t)}`, ...note, create, ...partitionSteps(t, location, options), `-- Example:\n-- ${exampleQuery(t, backquote(t.table), backquote, options)}`].join('\n\n');
 }
 
 function duckdb(t: ArchiveTable, options: DdlOptions): string {

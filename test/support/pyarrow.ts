@@ -1,52 +1,8 @@
-// pyarrow, Arrow's C++ Parquet reader, as a second reader independent of DuckDB and of our writer. The
-// tests create its virtual environment from nothing (python3 -m venv, pip install from PyPI) in the
-// project's cache, once; later runs reuse it.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { cacheDir } from '../../src/local/paths';
+// pyarrow, Arrow's C++ Parquet reader, as a second reader independent of DuckDB and of our writer.
 import type { ReadRow } from './parquet-rows';
+import { runPython, venvPython } from './python-venv';
 
-const PYARROW_VERSION = '26.0.1';
-const SCRIPT = join(__dirname, 'parquet_reader.py');
-
-function works(python: string): boolean {
-  if (!existsSync(python)) return false;
-  const check = spawnSync(python, ['-c', `import pyarrow, sys; sys.exit(pyarrow.__version__ != ${JSON.stringify(PYARROW_VERSION)})`]);
-  return check.status === 0;
-}
-
-let ready: string | undefined;
-
-/** The venv's python, with pyarrow installed; creates the venv when missing. */
-export function pyarrowPython(): string {
-  if (ready) return ready;
-  const venv = cacheDir('pyarrow-venv');
-  const python = join(venv, 'bin', 'python');
-  if (!works(python)) {
-    // Built aside and renamed into place, so that two test workers never share a half-made venv.
-    mkdirSync(cacheDir(), { recursive: true });
-    const building = `${venv}.${process.pid}`;
-    rmSync(building, { recursive: true, force: true });
-    execFileSync('python3', ['-m', 'venv', building], { stdio: 'inherit' });
-    execFileSync(join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', `pyarrow==${PYARROW_VERSION}`], { stdio: 'inherit' });
-    rmSync(venv, { recursive: true, force: true });
-    try {
-      renameSync(building, venv);
-    } catch (err) {
-      if (!works(python)) throw err;
-      rmSync(building, { recursive: true, force: true });
-    }
-    if (!works(python)) throw new Error(`pyarrow ${PYARROW_VERSION} is not importable from ${python} after installing it`);
-  }
-  return (ready = python);
-}
-
-function run(args: string[], input?: string): string {
-  const result = spawnSync(pyarrowPython(), [SCRIPT, ...args], { input, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`pyarrow ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return result.stdout;
-}
+const run = (args: string[], input?: string) => runPython(venvPython('pyarrow-venv', 'pyarrow==26.0.1'), 'parquet_reader.py', args, { input });
 
 /** Every row of a Parquet file as pyarrow reads it. */
 export function pyarrowRows(file: string): ReadRow[] {

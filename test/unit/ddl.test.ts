@@ -47,13 +47,16 @@ MSCK REPAIR TABLE \`ckafka_orders\`;
 `);
 });
 
-test('Hive, parquet, hive layout: STORED AS PARQUET with the partition columns apart', () => {
+test('Hive, parquet, hive layout: STORED AS PARQUET with the partition columns apart, timestamp as epoch ms', () => {
   expect(tableDdl(table(), 'hive', options)).toBe(`-- Hive: parquet objects, hive key layout, under cosn://archive-1250000000/kafka/ckafka-abc123/topic-def456/
+
+-- \`timestamp\` is epoch milliseconds (NULL when none): Hive before 4.0 reads no Parquet INT64 timestamp as TIMESTAMP.
+-- Its time: CAST(from_unixtime(\`timestamp\` DIV 1000) AS TIMESTAMP).
 
 CREATE EXTERNAL TABLE IF NOT EXISTS \`ckafka_orders\` (
   \`partition\` INT,
   \`offset\` BIGINT,
-  \`timestamp\` TIMESTAMP,
+  \`timestamp\` BIGINT,
   \`key\` STRING,
   \`key_bytes\` BINARY,
   \`value\` STRING,
