@@ -17,6 +17,18 @@ const table = (over: Partial<ArchiveTable> = {}): ArchiveTable => ({
 });
 const options = { exampleDate: '2026-11-30' };
 
+/** What follows the table in both engines' definitions, for the hive layout. */
+const HIVE_LAYOUT_STEPS = `
+-- Discover every dt=/hour= folder (again whenever new hours arrive):
+MSCK REPAIR TABLE \`ckafka_orders\`;
+
+-- Or register new hours one at a time, without listing the whole location:
+-- ALTER TABLE \`ckafka_orders\` ADD IF NOT EXISTS PARTITION (dt = '2026-11-30', hour = '00');
+
+-- Example:
+-- SELECT \`partition\`, \`offset\`, \`timestamp\`, \`key\`, \`value\` FROM \`ckafka_orders\` WHERE dt = '2026-11-30' ORDER BY \`partition\`, \`offset\` LIMIT 10;
+`;
+
 test('DLC, parquet, hive layout: Spark SQL USING PARQUET partitioned by dt and hour at the topic folder, then MSCK REPAIR', () => {
   expect(tableDdl(table(), 'dlc', options)).toBe(`-- DLC (Spark SQL): parquet objects, hive key layout, under cosn://archive-1250000000/kafka/ckafka-abc123/topic-def456/
 
@@ -35,16 +47,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS \`ckafka_orders\` (
 USING PARQUET
 PARTITIONED BY (\`dt\`, \`hour\`)
 LOCATION 'cosn://archive-1250000000/kafka/ckafka-abc123/topic-def456/';
-
--- Discover every dt=/hour= folder (again whenever new hours arrive):
-MSCK REPAIR TABLE \`ckafka_orders\`;
-
--- Or register new hours one at a time, without listing the whole location:
--- ALTER TABLE \`ckafka_orders\` ADD IF NOT EXISTS PARTITION (dt = '2026-11-30', hour = '00');
-
--- Example:
--- SELECT \`partition\`, \`offset\`, \`timestamp\`, \`key\`, \`value\` FROM \`ckafka_orders\` WHERE dt = '2026-11-30' ORDER BY \`partition\`, \`offset\` LIMIT 10;
-`);
+${HIVE_LAYOUT_STEPS}`);
 });
 
 test('Hive, parquet, hive layout: STORED AS PARQUET with the partition columns apart, timestamp as epoch ms', () => {
@@ -66,16 +69,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS \`ckafka_orders\` (
 PARTITIONED BY (\`dt\` STRING, \`hour\` STRING)
 STORED AS PARQUET
 LOCATION 'cosn://archive-1250000000/kafka/ckafka-abc123/topic-def456/';
-
--- Discover every dt=/hour= folder (again whenever new hours arrive):
-MSCK REPAIR TABLE \`ckafka_orders\`;
-
--- Or register new hours one at a time, without listing the whole location:
--- ALTER TABLE \`ckafka_orders\` ADD IF NOT EXISTS PARTITION (dt = '2026-11-30', hour = '00');
-
--- Example:
--- SELECT \`partition\`, \`offset\`, \`timestamp\`, \`key\`, \`value\` FROM \`ckafka_orders\` WHERE dt = '2026-11-30' ORDER BY \`partition\`, \`offset\` LIMIT 10;
-`);
+${HIVE_LAYOUT_STEPS}`);
 });
 
 test('jsonl: DLC reads JSON, Hive the JSON SerDe; the columns are the JSON fields, timestamp as epoch ms', () => {

@@ -2,6 +2,7 @@
 // use for levels (with a 4-byte little-endian length before it). Runs of eight or more equal levels
 // (almost every page: keys, values and timestamps are rarely null) become one RLE run; the rest is
 // bit-packed in groups of eight.
+import { writeVarint } from './bytes';
 
 /** Bit-packed runs are kept to 63 groups, as parquet-mr writes them: the run header stays one byte. */
 const MAX_GROUPS = 63;
@@ -20,14 +21,6 @@ export function bitWidth(max: number): number {
   return max === 0 ? 0 : 32 - Math.clz32(max);
 }
 
-function writeVarint(out: Buffer, at: number, n: number): number {
-  while (n >= 0x80) {
-    out[at++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  out[at++] = n;
-  return at;
-}
 
 function runAt(levels: Uint8Array, i: number, count: number): number {
   const v = levels[i];

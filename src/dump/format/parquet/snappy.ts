@@ -3,6 +3,7 @@
 // a hash table of 4-byte sequences, and lookups that step further apart the longer nothing matches, so
 // incompressible data goes by quickly. Compressing into our own buffer means no allocation per page:
 // the packaged codecs return a new buffer per call, which piles up outside V8's heap until a collection.
+import { writeVarint } from './bytes';
 
 const BLOCK_BYTES = 1 << 16;
 /** The last bytes of a block are left as literals, so that 4-byte loads never read past the block. */
@@ -18,14 +19,6 @@ export function snappyBound(n: number): number {
 const table = new Uint16Array(1 << MAX_HASH_BITS);
 
 
-function writeVarint(out: Uint8Array, at: number, n: number): number {
-  while (n >= 0x80) {
-    out[at++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  out[at++] = n;
-  return at;
-}
 
 function emitLiteral(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number): number {
   const n = to - from - 1;

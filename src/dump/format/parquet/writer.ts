@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import type { KafkaRecord } from '../../../kafka/record-batch';
 import type { FormatTally } from '../format';
 import { pageCodec, type PageCodec, type ParquetCompression } from './codec';
+import { write32 } from './bytes';
 import { Arena, ColumnBuffer, PAGE_BYTES } from './column';
 import { footerBound, MAGIC, ROW_GROUP_META_BOUND, writeFileMetaData, type RowGroupMeta } from './metadata';
 import { COLUMNS, Col } from './schema';
@@ -34,7 +35,6 @@ export interface ParquetWriterOptions {
  */
 export const DEFAULT_ROW_GROUP_BYTES = 4 * 1024 * 1024;
 
-const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 const TWO_32 = 2 ** 32;
 
@@ -205,10 +205,10 @@ export class ParquetObjectWriter {
     column.nulls++;
   }
 
+  /** An INT32 (the partition, checked in the constructor). */
   private int32(column: ColumnBuffer, n: number): void {
-    if (n < INT32_MIN || n > INT32_MAX) throw new RangeError(`parquet: ${n} does not fit INT32`);
     column.reserve(4);
-    column.values.writeInt32LE(n, column.pos);
+    write32(column.values, column.pos, n);
     column.pos += 4;
   }
 
@@ -217,31 +217,17 @@ export class ParquetObjectWriter {
     column.reserve(8);
     const high = Math.floor(n / TWO_32);
     const low = n - high * TWO_32;
-    const values = column.values;
-    const at = column.pos;
-    values[at] = low;
-    values[at + 1] = low >>> 8;
-    values[at + 2] = low >>> 16;
-    values[at + 3] = low >>> 24;
-    values[at + 4] = high;
-    values[at + 5] = high >> 8;
-    values[at + 6] = high >> 16;
-    values[at + 7] = high >> 24;
-    column.pos = at + 8;
+    write32(column.values, column.pos, low);
+    write32(column.values, column.pos + 4, high);
+    column.pos += 8;
   }
 
   /** A present BYTE_ARRAY value: its length, its bytes, and its definition level. */
   private byteArray(column: ColumnBuffer, bytes: Buffer, definition = PRESENT, repetition = 0): void {
     column.reserve(4 + bytes.length);
-    const values = column.values;
-    const at = column.pos;
-    const n = bytes.length;
-    values[at] = n;
-    values[at + 1] = n >>> 8;
-    values[at + 2] = n >>> 16;
-    values[at + 3] = n >>> 24;
-    values.set(bytes, at + 4);
-    column.pos = at + 4 + n;
+    write32(column.values, column.pos, bytes.length);
+    column.values.set(bytes, column.pos + 4);
+    column.pos += 4 + bytes.length;
     column.level(definition, repetition);
   }
 
