@@ -1,6 +1,7 @@
 // The DLC and Hive definitions `ckafka-cos ddl` prints, run in Apache Spark 3.5 (the engine DLC runs)
-// over Parquet objects in the hive layout: Spark's own reader through the DLC table, and Hive 2.3's
-// ParquetHiveSerDe through the Hive table. Both return every record exactly, with its dt and hour.
+// over objects in the hive layout: Parquet through Spark's own reader (the DLC table) and through Hive
+// 2.3's ParquetHiveSerDe (the Hive table), and gzip JSON lines through the DLC table. Each returns every
+// record exactly, with its dt and hour.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,7 +26,11 @@ const table: ArchiveTable = {
   table: 'orders',
 };
 
+const jsonlTable: ArchiveTable = { ...table, topicId: 'topic-spark-jsonl', format: 'jsonl', compression: 'gzip', table: 'orders_jsonl' };
+const byOffset = (a: ArchivedRecord, b: ArchivedRecord) => a.partition - b.partition || a.record.offset - b.record.offset;
+
 let stored: ArchivedRecord[] = [];
+let storedJsonl: ArchivedRecord[] = [];
 let results: Record<string, Array<Record<string, unknown>>>;
 
 /** Every column as bytes, so that the comparison is byte for byte. */
@@ -36,18 +41,23 @@ const select = (timestamp: string) =>
 beforeAll(() => {
   sparkPython();
   const root = join(dir, 'bucket');
-  for (const partition of [0, 1]) {
-    for (const object of archiveObjects(table, partition, partitionRecords(partition, 800))) {
-      mkdirSync(dirname(join(root, object.key)), { recursive: true });
-      writeFileSync(join(root, object.key), object.body);
-      stored.push(...object.records);
+  const lay = (t: ArchiveTable) => {
+    const records: ArchivedRecord[] = [];
+    for (const partition of [0, 1]) {
+      for (const object of archiveObjects(t, partition, partitionRecords(partition, 800))) {
+        mkdirSync(dirname(join(root, object.key)), { recursive: true });
+        writeFileSync(join(root, object.key), object.body);
+        records.push(...object.records);
+      }
     }
-  }
-  stored = stored.sort((a, b) => a.partition - b.partition || a.record.offset - b.record.offset);
+    return records.sort(byOffset);
+  };
+  stored = lay(table);
+  storedJsonl = lay(jsonlTable);
   // The printed definitions, with the bucket's location pointed at the local copy.
   const local = (ddl: string) => statementsOf(ddl.replaceAll(`cosn://${table.bucket}/`, `file://${root}/`));
   const options = { exampleDate: '2026-11-30' };
-  const statements = [...local(tableDdl(table, 'dlc', options)), ...local(tableDdl({ ...table, table: 'orders_hive' }, 'hive', options))];
+  const statements = [...local(tableDdl(table, 'dlc', options)), ...local(tableDdl({ ...table, table: 'orders_hive' }, 'hive', options)), ...local(tableDdl(jsonlTable, 'dlc', options))];
   const warehouse = join(dir, 'warehouse');
   mkdirSync(warehouse);
   results = runSpark({
@@ -58,6 +68,9 @@ beforeAll(() => {
       dlc: `${select('unix_millis(`timestamp`)')} FROM orders ORDER BY \`partition\`, \`offset\``,
       hive: `${select('`timestamp`')} FROM orders_hive ORDER BY \`partition\`, \`offset\``,
       hiveReader: `EXPLAIN SELECT * FROM orders_hive`,
+      jsonl: `SELECT \`partition\`, \`offset\`, \`timestamp\`, CAST(\`key\` AS BINARY) AS \`key\`, keyEncoding, CAST(\`value\` AS BINARY) AS \`value\`, valueEncoding,
+        transform(headers, h -> named_struct('key', CAST(h.key AS BINARY), 'value', CAST(h.value AS BINARY), 'valueEncoding', h.valueEncoding)) AS headers, dt, hour
+        FROM orders_jsonl ORDER BY \`partition\`, \`offset\``,
     },
   });
 }, 900_000);
@@ -79,7 +92,23 @@ function read(row: Record<string, unknown>): ReadRow & { dt: unknown; hour: unkn
   };
 }
 
-const expected = () => stored.map((s) => ({ ...expectedRow(s.partition, s.record), dt: utcDate(s.windowStartMs), hour: hourOf(s.windowStartMs) }));
+/** A JSON line's fields back to the record's bytes (text as its UTF-8, or base64 when the encoding says so). */
+function readJsonl(row: Record<string, unknown>): ReadRow & { dt: unknown; hour: unknown } {
+  const bytes = (v: unknown, encoding: unknown) => {
+    if (v === null) return null;
+    const text = Buffer.from(v as string, 'base64');
+    return encoding === 'base64' ? Buffer.from(text.toString('latin1'), 'base64') : text;
+  };
+  const headers = (row.headers as Array<{ key: string; value: string | null; valueEncoding: string | null }>).map((h) => ({ key: bytes(h.key, null)!.toString('utf8'), value: bytes(h.value, h.valueEncoding) }));
+  const record = { offset: row.offset as number, timestamp: row.timestamp as number, key: bytes(row.key, row.keyEncoding), value: bytes(row.value, row.valueEncoding), headers };
+  return { ...expectedRow(row.partition as number, record), dt: row.dt, hour: row.hour };
+}
+
+const expected = (records = stored) => records.map((s) => ({ ...expectedRow(s.partition, s.record), dt: utcDate(s.windowStartMs), hour: hourOf(s.windowStartMs) }));
+
+test('DLC definition for gzip JSON lines (USING JSON): every record exactly, bytes intact through base64, with dt and hour', () => {
+  expect(results.jsonl!.map(readJsonl)).toEqual(expected(storedJsonl));
+});
 
 test('the data spans hours, partitions and the hard cases', () => {
   expect(new Set(stored.map((s) => `${s.partition} ${hourOf(s.windowStartMs)}`)).size).toBe(6);
