@@ -5,12 +5,14 @@
 // `{prefix}_ckafka-cos/`), so it is the table's location. With KEY_LAYOUT=hive its sub-folders are
 // `dt=YYYY-MM-DD/hour=HH/`, partitions every engine discovers; with the original layout they are
 // `YYYY-MM-DD/`, added as `dt` partitions one date at a time.
-import { extensionFor, normalizePrefix, validateKey } from '../dump/keys';
+import type { CompressionName } from '../dump/compression';
+import type { FormatName } from '../dump/format/registry';
+import { dataFolder, extensionFor, type KeyLayout } from '../dump/keys';
 
 export const QUERY_ENGINES = ['dlc', 'hive', 'duckdb'] as const;
 export type QueryEngine = (typeof QUERY_ENGINES)[number];
-export type ArchiveFormat = 'lines' | 'jsonl' | 'parquet';
-export type KeyLayout = 'original' | 'hive';
+/** The formats a table can read: the registry's, and parquet until it joins the registry. */
+export type ArchiveFormat = FormatName | 'parquet';
 
 export interface ArchiveTable {
   /** `name-appid`. */
@@ -21,7 +23,7 @@ export interface ArchiveTable {
   topicId: string;
   format: ArchiveFormat;
   /** Object compression of lines and jsonl (`.gz`); Parquet compresses inside the file. */
-  compression: 'none' | 'gzip';
+  compression: CompressionName;
   keyLayout: KeyLayout;
   /** Table name, optionally qualified (`db.table`, `catalog.db.table`). */
   table: string;
@@ -69,10 +71,7 @@ function check(t: ArchiveTable, options: DdlOptions): void {
   if (options.duckdbRoot !== undefined && (/'/.test(options.duckdbRoot) || !options.duckdbRoot.endsWith('/'))) throw new DdlError(`DuckDB root "${options.duckdbRoot}": must end with "/" and hold no quote`);
 }
 
-/** The topic's folder within the bucket: `{prefix}{instanceId}/{topicId}/`. */
-export function topicFolder(t: Pick<ArchiveTable, 'prefix' | 'instanceId' | 'topicId'>): string {
-  return validateKey(`${normalizePrefix(t.prefix)}${t.instanceId}/${t.topicId}/`);
-}
+const topicFolder = (t: ArchiveTable) => dataFolder({ prefix: t.prefix, instanceId: t.instanceId, topicId: t.topicId });
 
 /** Data object extension, as the dump names objects. */
 function extension(t: ArchiveTable): string {

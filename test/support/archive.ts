@@ -1,13 +1,14 @@
 // A topic's archive as the dump lays it out, made directly (no Kafka, no consumer) for the query-engine
-// tests: one object per partition and window, keyed by the table's layout, written by the real formats.
+// tests: one object per partition and window, keyed by the product's own key function in the table's
+// layout, written by the real formats.
 import { gzipSync } from 'node:zlib';
 import { BufferSink } from '../../src/dump/format/buffer-sink';
 import { ParquetObjectWriter } from '../../src/dump/format/parquet';
 import { FORMATS } from '../../src/dump/format/registry';
-import { extensionFor, padOffset } from '../../src/dump/keys';
-import { utcDate, windowStartOf } from '../../src/dump/window';
+import { dataObjectKey, extensionFor } from '../../src/dump/keys';
+import { windowStartOf } from '../../src/dump/window';
 import type { KafkaRecord } from '../../src/kafka/record-batch';
-import { topicFolder, type ArchiveTable } from '../../src/query/ddl';
+import type { ArchiveTable } from '../../src/query/ddl';
 import { generateRecords } from './parquet-rows';
 
 const WINDOW_MINUTES = 5;
@@ -56,12 +57,10 @@ export function archiveObjects(table: ArchiveTable, partition: number, records: 
     if (current?.windowStartMs === window) current.records.push(record);
     else groups.push({ windowStartMs: window, records: [record] });
   }
-  return groups.map(({ windowStartMs, records: rs }) => {
-    const folder = table.keyLayout === 'hive' ? `dt=${utcDate(windowStartMs)}/hour=${hourOf(windowStartMs)}/` : `${utcDate(windowStartMs)}/`;
-    return {
-      key: `${topicFolder(table)}${folder}${windowStartMs}_${partition}_${padOffset(rs[0]!.offset)}${extension}`,
-      body: body(table, partition, rs),
-      records: rs.map((record) => ({ partition, record, windowStartMs })),
-    };
-  });
+  const layout = { prefix: table.prefix, instanceId: table.instanceId, topicId: table.topicId, keys: table.keyLayout };
+  return groups.map(({ windowStartMs, records: rs }) => ({
+    key: dataObjectKey(layout, windowStartMs, partition, rs[0]!.offset, extension),
+    body: body(table, partition, rs),
+    records: rs.map((record) => ({ partition, record, windowStartMs })),
+  }));
 }

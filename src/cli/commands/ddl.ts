@@ -1,9 +1,9 @@
 // `ckafka-cos ddl`: prints the table definition of each configured topic's archive for DLC, Hive or
 // DuckDB (src/query/ddl.ts), from the configuration the functions run with. Writes nothing.
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../../config/config';
+import { loadConfig } from '../../config/config';
 import { utcDate } from '../../dump/window';
-import { defaultTableName, QUERY_ENGINES, tableDdl, type ArchiveFormat, type KeyLayout, type QueryEngine } from '../../query/ddl';
+import { defaultTableName, QUERY_ENGINES, tableDdl, type QueryEngine } from '../../query/ddl';
 import { createCkafkaClient } from '../../tencent/clients';
 import { describeTopic } from '../../tencent/topics';
 import { commandEnvironment } from '../environment';
@@ -18,16 +18,6 @@ local stack when it runs; a topic id not set in CKAFKA_TOPIC_ID is looked up wit
   --topic-id     the topic id, instead of CKAFKA_TOPIC_ID or the lookup
   --date         the date of the example statements (default today, UTC)
   --duckdb-root  DuckDB: read the bucket's keys under this folder instead of COS (e.g. a synced copy)`;
-
-/** The dump settings the table depends on, whether or not this build's configuration has them all. */
-function dumpShape(config: Config): { format: ArchiveFormat; compression: 'none' | 'gzip'; keyLayout: KeyLayout } {
-  const dump: { format: string; compression: string; keyLayout?: string } = config.dump;
-  const format = dump.format as ArchiveFormat;
-  const keyLayout = (dump.keyLayout ?? 'original') as KeyLayout;
-  if (!['lines', 'jsonl', 'parquet'].includes(format)) throw new Error(`FORMAT=${format}: no table definition for this format`);
-  if (!['original', 'hive'].includes(keyLayout)) throw new Error(`KEY_LAYOUT=${keyLayout}: no table definition for this layout`);
-  return { format, compression: dump.compression === 'gzip' ? 'gzip' : 'none', keyLayout };
-}
 
 /** Configuration from the environment when it names a bucket (no broker needed here), else the local stack's. */
 function environment(): Record<string, string | undefined> {
@@ -66,12 +56,12 @@ export async function run(args: string[]): Promise<number> {
   if (values.table && config.kafka.topics.length > 1) throw new Error(`--table names one table but KAFKA_TOPIC lists ${config.kafka.topics.length} topics`);
   if (values['topic-id'] && config.kafka.topics.length > 1) throw new Error(`--topic-id names one topic but KAFKA_TOPIC lists ${config.kafka.topics.length} topics`);
 
-  const shape = dumpShape(config);
+  const { format, compression, keyLayout } = config.dump;
   const ckafka = () => createCkafkaClient({ credentials: config.credentials, region: config.region, endpoint: config.ckafka.endpoint });
   const outputs: string[] = [];
   for (const topic of config.kafka.topics) {
     const topicId = values['topic-id'] ?? config.ckafka.topicId ?? (await describeTopic(ckafka(), config.ckafka.instanceId, topic)).topicId;
-    const table = { bucket: config.cos.bucket, region: config.cos.region, prefix: config.cos.prefix, instanceId: config.ckafka.instanceId, topicId, table: values.table ?? defaultTableName(topic), ...shape };
+    const table = { bucket: config.cos.bucket, region: config.cos.region, prefix: config.cos.prefix, instanceId: config.ckafka.instanceId, topicId, table: values.table ?? defaultTableName(topic), format, compression, keyLayout };
     outputs.push(tableDdl(table, engine, { exampleDate: values.date ?? utcDate(Date.now()), duckdbRoot: values['duckdb-root'] }));
   }
   console.log(outputs.join('\n'));
