@@ -1,6 +1,8 @@
 // The DLC and Hive table definitions `ckafka-cos ddl` prints (DuckDB's is run for real in
 // test/parquet/ddl-duckdb.test.ts): the exact text for the main case, the parts that change with format
 // and layout, and refusals that name the setting at fault.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { defaultTableName, tableDdl, type ArchiveTable } from '../../src/query/ddl';
 
 const table = (over: Partial<ArchiveTable> = {}): ArchiveTable => ({
@@ -124,4 +126,35 @@ test('what cannot make a table is refused, naming the setting', () => {
   expect(() => tableDdl(table({ bucket: 'Bad_Bucket' }), 'dlc', options)).toThrow('COS_BUCKET "Bad_Bucket"');
   expect(() => tableDdl(table(), 'dlc', { exampleDate: '30/11/2026' })).toThrow('example date "30/11/2026"');
   expect(() => tableDdl(table(), 'duckdb', { ...options, duckdbRoot: '/no/slash' })).toThrow('must end with "/"');
+});
+
+describe('ckafka-cos ddl (the built CLI)', () => {
+  const cli = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, [resolve(__dirname, '../../bin/ckafka-cos.js'), 'ddl', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+  const env = {
+    COS_BUCKET: 'archive-1250000000',
+    COS_REGION: 'ap-guangzhou',
+    COS_PREFIX: 'kafka',
+    CKAFKA_INSTANCE_ID: 'ckafka-abc123',
+    CKAFKA_TOPIC_ID: 'topic-def456',
+    KAFKA_TOPIC: 'orders',
+    KEY_LAYOUT: 'hive',
+  };
+
+  test('prints the definition of the configured topic, format and layout', () => {
+    const run = cli(['--engine', 'hive', '--date', '2026-11-30'], { ...env, FORMAT: 'jsonl', COMPRESSION: 'gzip' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${tableDdl(table({ format: 'jsonl', compression: 'gzip' }), 'hive', options)}\n`);
+  });
+
+  test('refuses an unknown engine and a configuration without the bucket, naming them', () => {
+    const engine = cli(['--engine', 'presto'], env);
+    expect(engine.status).toBe(2);
+    expect(engine.stderr).toContain('--engine must be one of dlc, hive, duckdb, got "presto"');
+    const { COS_BUCKET: _bucket, ...withoutBucket } = env;
+    const missing = cli([], { ...withoutBucket, KAFKA_BROKERS: '127.0.0.1:9' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('needs COS_BUCKET');
+  });
 });

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config';
 import { utcDate } from '../../dump/window';
+import { systemClock } from '../../util/clock';
 import { defaultTableName, QUERY_ENGINES, tableDdl, type QueryEngine } from '../../query/ddl';
 import { createCkafkaClient } from '../../tencent/clients';
 import { describeTopic } from '../../tencent/topics';
@@ -62,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
   for (const topic of config.kafka.topics) {
     const topicId = values['topic-id'] ?? config.ckafka.topicId ?? (await describeTopic(ckafka(), config.ckafka.instanceId, topic)).topicId;
     const table = { bucket: config.cos.bucket, region: config.cos.region, prefix: config.cos.prefix, instanceId: config.ckafka.instanceId, topicId, table: values.table ?? defaultTableName(topic), format, compression, keyLayout };
-    outputs.push(tableDdl(table, engine, { exampleDate: values.date ?? utcDate(Date.now()), duckdbRoot: values['duckdb-root'] }));
+    outputs.push(tableDdl(table, engine, { exampleDate: values.date ?? utcDate(systemClock.now()), duckdbRoot: values['duckdb-root'] }));
   }
   console.log(outputs.join('\n'));
   return 0;
