@@ -41,7 +41,7 @@ function body(table: ArchiveTable, partition: number, records: KafkaRecord[]): B
     writer.finish(sink);
     return Buffer.from(sink.bytes());
   }
-  const format = FORMATS[table.format].create(partition);
+  const format = FORMATS[table.format].create(partition, {});
   const tally = { tombstones: 0, invalidUtf8: 0 };
   for (const record of records) if (format.measure(record) >= 0) format.write(record, sink, tally);
   return table.compression === 'gzip' ? gzipSync(sink.bytes()) : Buffer.from(sink.bytes());
