@@ -2,7 +2,7 @@
 // that stay within their size, the level encoding, the counts for manifests, and clear input errors.
 // (That readers read the files back exactly is test/parquet/readers.test.ts.)
 import { BufferSink } from '../../src/dump/format/buffer-sink';
-import { ParquetObjectWriter, type ParquetCompression } from '../../src/dump/format/parquet';
+import { PARQUET_FORMAT, ParquetObjectWriter, type ParquetCompression } from '../../src/dump/format/parquet';
 import { levelsBound, writeLevels } from '../../src/dump/format/parquet/levels';
 import type { KafkaRecord } from '../../src/kafka/record-batch';
 import { feedReused, generateRecords } from '../support/parquet-rows';
@@ -167,4 +167,43 @@ test('invalid input is refused with a message that names it', () => {
   writer.finish(sink);
   expect(() => writer.add({ ...record, offset: 11 }, sink)).toThrow('add() after finish() (reset() starts a new file)');
   expect(() => writer.finish(sink)).toThrow(/twice/);
+});
+
+describe('PARQUET_FORMAT, the record-format contract', () => {
+  const settingsOf = (env: Record<string, string | undefined>) =>
+    Object.fromEntries(PARQUET_FORMAT.variables!.map((v) => [v.name, v.schema.parse(env[v.name])]));
+
+  test('its variables: snappy and 4 MiB row groups by default, unknown codecs refused', () => {
+    expect(settingsOf({})).toEqual({ PARQUET_COMPRESSION: 'snappy', PARQUET_ROW_GROUP_BYTES: 4 * 1024 * KiB });
+    expect(settingsOf({ PARQUET_COMPRESSION: 'gzip', PARQUET_ROW_GROUP_BYTES: '1048576' })).toEqual({ PARQUET_COMPRESSION: 'gzip', PARQUET_ROW_GROUP_BYTES: 1024 * KiB });
+    expect(() => settingsOf({ PARQUET_COMPRESSION: 'lzo' })).toThrow(/must be snappy, gzip, none/);
+    expect(PARQUET_FORMAT.check!(settingsOf({ PARQUET_ROW_GROUP_BYTES: String(16 * 1024 * KiB) }), 8 * 1024 * KiB)).toEqual([
+      'PARQUET_ROW_GROUP_BYTES: 16777216 is more than PART_SIZE_BYTES 8388608; a row group going up would hold more than one part buffer at once',
+    ]);
+    expect(PARQUET_FORMAT.check!(settingsOf({}), 8 * 1024 * KiB)).toEqual([]);
+    expect(PARQUET_FORMAT.memoryMiB(settingsOf({}))).toBe(7);
+  });
+
+  test('objects written through it are the writer\'s files, one after another, tallied per object', () => {
+    const settings = settingsOf({ PARQUET_ROW_GROUP_BYTES: '65536' });
+    const format = PARQUET_FORMAT.create(3, settings);
+    const objects = [generateRecords(11, 700), generateRecords(12, 300)];
+    for (const records of objects) {
+      const sink = new BufferSink();
+      const tally = { tombstones: 0, invalidUtf8: 0 };
+      feedReused(records, (record) => {
+        expect(format.measure(record)).toBeGreaterThan(0);
+        format.write(record, sink, tally);
+      });
+      format.finish!(sink);
+      const reference = new ParquetObjectWriter({ partition: 3, rowGroupBytes: 65536, compression: 'snappy' });
+      const expected = new BufferSink();
+      feedReused(records, (record) => reference.add(record, expected));
+      reference.finish(expected);
+      expect(sink.bytes().equals(expected.bytes())).toBe(true);
+      expect(tally).toEqual(reference.counts);
+      expect(tally.tombstones).toBe(records.filter((r) => r.value === null).length);
+      format.reset!();
+    }
+  });
 });
