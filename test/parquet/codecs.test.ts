@@ -1,6 +1,7 @@
-// Page compressors checked against Arrow's own codecs (Google's snappy, zlib): whatever we compress,
+// Page compressors checked against Arrow's own codecs (Google's snappy, zlib, zstd): whatever we compress,
 // Arrow decompresses to the same bytes, and never beyond the bound rotation relies on.
 import { pageCodec, type ParquetCompression } from '../../src/dump/format/parquet/codec';
+import { loadZstd } from '../../src/kafka/codecs/zstd';
 import { pyarrowDecompress } from '../support/pyarrow';
 
 function seeded(seed: number): () => number {
@@ -40,7 +41,9 @@ function inputs(): Buffer[] {
   return out;
 }
 
-describe.each(['snappy', 'gzip'] as ParquetCompression[])('%s', (name) => {
+beforeAll(() => loadZstd());
+
+describe.each(['snappy', 'gzip', 'zstd'] as ParquetCompression[])('%s', (name) => {
   const codec = pageCodec(name);
 
   test('Arrow decompresses our output to the input, and the output stays within the bound', () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferSink } from '../../src/dump/format/buffer-sink';
 import { ParquetObjectWriter, PARQUET_COMPRESSIONS, type ParquetCompression } from '../../src/dump/format/parquet';
+import { loadZstd } from '../../src/kafka/codecs/zstd';
 import type { KafkaRecord } from '../../src/kafka/record-batch';
 import { duckdbRows, queryRows, withDuckDB } from '../support/duckdb';
 import { expectedRow, feedReused, generateRecords, type ReadRow } from '../support/parquet-rows';
@@ -42,9 +43,9 @@ function expectRows(actual: ReadRow[], expected: ReadRow[], reader: string): voi
   expect(actual).toHaveLength(expected.length);
 }
 
-const compressions = PARQUET_COMPRESSIONS.filter((c) => c !== 'zstd');
+beforeAll(() => loadZstd());
 
-describe.each(compressions)('parquet %s', (compression) => {
+describe.each([...PARQUET_COMPRESSIONS])('parquet %s', (compression) => {
   const records = generateRecords(17 + compression.length, 6000, { bigValues: true });
   const expected = records.map((r) => expectedRow(PARTITION, r));
   let file: string;

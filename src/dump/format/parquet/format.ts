@@ -4,18 +4,17 @@ import { z } from 'zod';
 import { integer, MiB, withDefault, type Variable } from '../../../config/variable';
 import type { KafkaRecord } from '../../../kafka/record-batch';
 import type { ByteSink, FormatSettings, FormatSpec, FormatTally, RecordFormat } from '../format';
-import type { ParquetCompression } from './codec';
+import { loadZstd } from '../../../kafka/codecs/zstd';
+import { PARQUET_COMPRESSIONS, type ParquetCompression } from './codec';
 import { DEFAULT_ROW_GROUP_BYTES, ParquetObjectWriter } from './writer';
 
-/** The page codecs this build compresses with (zstd waits for the consumer's zstd module). */
-export const AVAILABLE_PARQUET_COMPRESSIONS = ['snappy', 'gzip', 'none'] as const satisfies readonly ParquetCompression[];
 
 const MAX_ROW_GROUP_BYTES = 64 * MiB;
 
 const VARIABLES: readonly Variable[] = [
   {
     name: 'PARQUET_COMPRESSION',
-    schema: withDefault(z.enum(AVAILABLE_PARQUET_COMPRESSIONS, `must be ${AVAILABLE_PARQUET_COMPRESSIONS.join(', ')}`), 'snappy'),
+    schema: withDefault(z.enum(PARQUET_COMPRESSIONS, `must be ${PARQUET_COMPRESSIONS.join(', ')}`), 'snappy'),
     description: 'FORMAT=parquet: compression of each data page (`snappy` and `gzip` are what COS Select reads).',
     default: 'snappy',
   },
@@ -91,6 +90,10 @@ export const PARQUET_FORMAT: FormatSpec = {
     return rowGroupBytes > partSizeBytes
       ? [`PARQUET_ROW_GROUP_BYTES: ${rowGroupBytes} is more than PART_SIZE_BYTES ${partSizeBytes}; a row group going up would hold more than one part buffer at once`]
       : [];
+  },
+  // zstd compresses in the WebAssembly module the consumer also decodes with: loaded once, before the first page.
+  prepare: async (settings) => {
+    if (parquetSettings(settings).compression === 'zstd') await loadZstd();
   },
   create: (partition, settings) => new ParquetFormat(partition, parquetSettings(settings)),
 };
