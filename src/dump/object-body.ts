@@ -3,7 +3,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { BufferPool, ObjectUpload, UploadResult } from '../cos/object-upload';
-import type { ByteSink } from './format';
+import type { ByteSink } from './format/format';
 
 const gzip = promisify(gzipCallback);
 

@@ -11,8 +11,8 @@ import { dataFolder, extensionFor, type KeyLayout } from '../dump/keys';
 
 export const QUERY_ENGINES = ['dlc', 'hive', 'duckdb'] as const;
 export type QueryEngine = (typeof QUERY_ENGINES)[number];
-/** The formats a table can read: the registry's, and parquet until it joins the registry. */
-export type ArchiveFormat = FormatName | 'parquet';
+/** The formats a table can read: the registry's. */
+export type ArchiveFormat = FormatName;
 
 export interface ArchiveTable {
   /** `name-appid`. */

@@ -39,6 +39,7 @@ const BAD_VALUES: Record<string, string[]> = {
   ON_OFFSET_OUT_OF_RANGE: ['latest'],
   FORMAT: ['csv'],
   KEY_LAYOUT: ['flat'],
+  PARQUET_COMPRESSION: ['lzo'],
   WINDOW_MINUTES: ['7', '45'],
   COMPRESSION: ['brotli'],
   LOG_LEVEL: ['verbose'],

@@ -54,7 +54,7 @@ export interface TestRecord {
   value: Buffer | string | null;
   partition?: number;
   timestamp?: string;
-  headers?: Record<string, string | Buffer>;
+  headers?: Record<string, string | Buffer | Array<string | Buffer>>;
 }
 
 export async function produce(topic: string, records: TestRecord[], options: { batchSize?: number; compression?: number } = {}): Promise<void> {

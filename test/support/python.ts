@@ -3,8 +3,9 @@
 // on a fresh clone), and a runner for the check scripts of test/python/ that reports each check by name.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makeVenv } from './python-venv';
 
 const ROOT = resolve(__dirname, '../..');
 export const PYTHON_DIR = join(ROOT, 'test', 'python');
@@ -39,35 +40,13 @@ export function pinnedVersion(name: string): string {
 }
 
 /**
- * The Python interpreter of the SDKs' virtual environment, made on first use: `python3 -m venv` and pip
- * into a temporary folder, renamed into place only once every package is in (a failed or interrupted
- * install leaves nothing that looks ready).
+ * The Python interpreter of the SDKs' virtual environment, made on first use (see makeVenv), keyed by the
+ * hash of the pinned requirements so that a change of version makes a new one.
  */
 export async function pythonSdks(): Promise<string> {
   const hash = createHash('sha256').update(readFileSync(REQUIREMENTS)).digest('hex').slice(0, 12);
-  const cache = join(ROOT, '.cache', 'python');
-  const venv = join(cache, `venv-${hash}`);
-  const python = join(venv, 'bin', 'python');
-  if (existsSync(python)) return python;
-  mkdirSync(cache, { recursive: true });
-  const building = `${venv}.building-${process.pid}`;
-  rmSync(building, { recursive: true, force: true });
-  const interpreter = process.env.PYTHON ?? 'python3';
-  const steps: Array<[string, string[]]> = [
-    [interpreter, ['-m', 'venv', building]],
-    [join(building, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', '-r', REQUIREMENTS]],
-  ];
-  for (const [command, args] of steps) {
-    const step = await run(command, args).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }));
-    if (step.code !== 0) {
-      rmSync(building, { recursive: true, force: true });
-      throw new Error(`Setting up the Python SDKs failed at \`${command} ${args.join(' ')}\` (exit ${step.code}); python3 with venv and pip, and PyPI, are needed:\n${step.stderr.slice(-3000)}`);
-    }
-  }
-  // Another test process may have finished first: its environment is as good as this one.
-  if (existsSync(python)) rmSync(building, { recursive: true, force: true });
-  else renameSync(building, venv);
-  return python;
+  const venv = join(ROOT, '.cache', 'python', `venv-${hash}`);
+  return makeVenv(venv, ['-r', REQUIREMENTS], () => existsSync(join(venv, 'bin', 'python')));
 }
 
 export interface CheckResult {

@@ -2,6 +2,7 @@
 import type { FormatSpec } from './format';
 import { JsonlFormat } from './jsonl';
 import { LinesFormat } from './lines';
+import { PARQUET_FORMAT } from './parquet/format';
 
 const DECLARED = {
   lines: { description: 'each value then `\\n`', extension: '.txt', contentType: 'text/plain; charset=utf-8', memoryMiB: () => 0, objectCompression: true, create: () => new LinesFormat() },
@@ -13,6 +14,7 @@ const DECLARED = {
     objectCompression: true,
     create: (partition) => new JsonlFormat(partition),
   },
+  parquet: PARQUET_FORMAT,
 } satisfies Record<string, FormatSpec>;
 
 export type FormatName = keyof typeof DECLARED;

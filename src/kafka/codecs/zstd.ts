@@ -145,10 +145,3 @@ export function zstdCompressor(level: number): ZstdCompressor {
   if (!compressor) compressors.set(level, (compressor = new ZstdCompressor(zstdModule, level)));
   return compressor;
 }
-
-/** Compresses `data` into a new buffer (for writers that keep the frame, such as Parquet pages): call loadZstd() first. */
-export function compressZstd(data: Uint8Array, level: number): Buffer {
-  let copy = Buffer.alloc(0);
-  zstdCompressor(level).compress(data, (frame) => (copy = Buffer.from(frame)));
-  return copy;
-}

@@ -2,7 +2,7 @@
 // stored object before the bytes exist, and a V1 data page has no way to store a page uncompressed when
 // compression would make it larger.
 import { gzipSync } from 'node:zlib';
-import { compressZstd } from '../../../kafka/codecs/zstd';
+import { zstdCompressor } from '../../../kafka/codecs/zstd';
 import { gzipBound } from '../../object-body';
 import { snappyBound, snappyCompress } from './snappy';
 
@@ -68,9 +68,8 @@ const zstd: PageCodec = {
   bound: (n) => n + (n >>> 8) + (n < 128 * 1024 ? (128 * 1024 - n) >>> 11 : 0),
   growth: (delta) => delta + (delta >>> 8) + 1,
   compress(input, out, at) {
-    const compressed = compressZstd(input, ZSTD_LEVEL);
-    out.set(compressed, at);
-    return compressed.length;
+    // Copied from the WebAssembly memory straight into the row group: no buffer per page.
+    return zstdCompressor(ZSTD_LEVEL).compress(input, (frame) => out.set(frame, at));
   },
 };
 
