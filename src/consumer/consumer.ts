@@ -54,13 +54,22 @@ async function topicIdFor(config: Config, event: ConsumerEvent): Promise<string>
   return (await describeTopic(client, config.ckafka.instanceId, event.topic)).topicId;
 }
 
-async function abortLeftovers(store: ObjectStore, previous: LeaseRecord | undefined, logger: Logger): Promise<void> {
-  for (const upload of previous?.uploads ?? []) {
+/** Aborts the multipart uploads crashed predecessors left (named in the lease), then clears them from it. */
+async function abortLeftovers(store: ObjectStore, lease: Lease, logger: Logger): Promise<void> {
+  const leftovers = lease.leftoverUploads;
+  if (leftovers.length === 0) return;
+  let aborted = true;
+  for (const upload of leftovers) {
     await store.abortMultipart(upload.key, upload.uploadId).then(
       () => logger.info({ key: upload.key, uploadId: upload.uploadId }, 'aborted a multipart upload left by a crashed consumer'),
-      (err) => logger.warn({ key: upload.key, err: (err as Error).message }, 'could not abort a leftover multipart upload'),
+      (err) => {
+        aborted = false;
+        logger.warn({ key: upload.key, err: (err as Error).message }, 'could not abort a leftover multipart upload');
+      },
     );
   }
+  // Cleared only once every one is aborted: otherwise the next holder tries again.
+  if (aborted) await lease.clearLeftoverUploads();
 }
 
 /** One validated invocation: what it was asked, with what configuration, and when it started. */
@@ -162,7 +171,7 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
       }
       const lease = taken.lease;
       try {
-        await abortLeftovers(store, taken.previous, logger);
+        await abortLeftovers(store, lease, logger);
         summary = await dump({ config, ev, ctx, groupId, logger, clock, startedAt }, kafka, store, layout, lease, taken.previous?.state);
         await lease.release();
       } catch (err) {

@@ -87,7 +87,10 @@ export class Lease {
   private renewing: Promise<void> | undefined;
   /** When the last successful write of our record was sent: COS stamps it no earlier than this. */
   private confirmedAt: number;
+  /** This holder's own uploads in progress. */
   private uploads: LeaseRecord['uploads'] = [];
+  /** Uploads crashed predecessors left, kept in the record until they are aborted. */
+  private leftovers: LeaseRecord['uploads'];
   private state: unknown;
   private released = false;
 
@@ -99,6 +102,7 @@ export class Lease {
   ) {
     this.confirmedAt = sentAt;
     this.state = record.state;
+    this.leftovers = record.uploads;
   }
 
   get key(): string {
@@ -130,7 +134,7 @@ export class Lease {
 
   private async write(released: boolean): Promise<void> {
     const sentAt = this.clock.now();
-    const body: LeaseRecord = { ...this.record, renewedAt: new Date(sentAt).toISOString(), released, uploads: this.uploads, state: this.state };
+    const body: LeaseRecord = { ...this.record, renewedAt: new Date(sentAt).toISOString(), released, uploads: [...this.leftovers, ...this.uploads], state: this.state };
     await this.options.store.putObject(this.key, Buffer.from(JSON.stringify(body)), { contentType: 'application/json' });
     this.confirmedAt = sentAt;
   }
@@ -147,6 +151,18 @@ export class Lease {
    */
   async recordState(state: unknown): Promise<void> {
     this.state = state;
+    await this.renewing?.catch(() => {});
+    await this.renew();
+  }
+
+  /** The multipart uploads crashed predecessors left, named in this lease's record until cleared. */
+  get leftoverUploads(): LeaseRecord['uploads'] {
+    return this.leftovers;
+  }
+
+  /** The leftovers are aborted: the record stops naming them. */
+  async clearLeftoverUploads(): Promise<void> {
+    this.leftovers = [];
     await this.renewing?.catch(() => {});
     await this.renew();
   }
@@ -226,7 +242,9 @@ export async function acquireLease(options: LeaseOptions): Promise<AcquireResult
     const epoch = (state.latest?.epoch ?? 0) + 1;
     const sentAt = (options.clock ?? systemClock).now();
     const now = new Date(sentAt).toISOString();
-    const record: LeaseRecord = { epoch, holder: options.holder, acquiredAt: now, renewedAt: now, released: false, uploads: [], state: state.record?.state };
+    // The predecessor's uploads and state carry over: if this holder dies before it has aborted the uploads
+    // a crashed predecessor left, the next one still learns of them.
+    const record: LeaseRecord = { epoch, holder: options.holder, acquiredAt: now, renewedAt: now, released: false, uploads: state.record?.uploads ?? [], state: state.record?.state };
     const key = epochKey(options.folder, epoch);
     try {
       await options.store.putObject(key, Buffer.from(JSON.stringify(record)), { forbidOverwrite: true, contentType: 'application/json' });

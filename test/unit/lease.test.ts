@@ -79,4 +79,29 @@ describe('lease', () => {
     expect(third.previous?.uploads).toEqual([{ key: 'data.txt', uploadId: 'u-1' }]);
     await third.lease.release();
   });
+
+  it('keeps naming the uploads a crashed holder left until a successor has aborted them, even across a second crash', async () => {
+    const cos = new ManualClock();
+    const store = new MemoryObjectStore({ clock: cos });
+    const first = taken(await acquireLease({ store, folder: FOLDER, holder: holder('a'), ttlMs: TTL, clock: cos }));
+    await first.lease.trackUploads([{ key: 'data.txt', uploadId: 'u-1' }]);
+    first.lease.stop();
+    await cos.advance(TTL + 1_000);
+    // The second holder dies before it has aborted the leftover upload.
+    const second = taken(await acquireLease({ store, folder: FOLDER, holder: holder('b'), ttlMs: TTL, clock: cos }));
+    expect(second.lease.leftoverUploads).toEqual([{ key: 'data.txt', uploadId: 'u-1' }]);
+    await second.lease.trackUploads([{ key: 'other.txt', uploadId: 'u-2' }]);
+    second.lease.stop();
+    await cos.advance(TTL + 1_000);
+    const third = taken(await acquireLease({ store, folder: FOLDER, holder: holder('c'), ttlMs: TTL, clock: cos }));
+    expect(third.lease.leftoverUploads).toEqual([
+      { key: 'data.txt', uploadId: 'u-1' },
+      { key: 'other.txt', uploadId: 'u-2' },
+    ]);
+    await third.lease.clearLeftoverUploads();
+    await third.lease.release();
+    const fourth = taken(await acquireLease({ store, folder: FOLDER, holder: holder('d'), ttlMs: TTL, clock: cos }));
+    expect(fourth.lease.leftoverUploads).toEqual([]);
+    await fourth.lease.release();
+  });
 });
