@@ -106,7 +106,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
   const clock = options.clock ?? systemClock;
   const event = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => options.onEvent?.(level, message, fields);
 
-  const start = await decideStart(log, { store, layout, head: options.head, startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange, clock });
+  const start = await decideStart(log, { store, layout, head: options.head, startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange, clock, assertHeld: () => lease.assertHeld() });
   reportStart(start, event);
   const committed: Manifest[] = [];
   const target: PartitionTarget = { store, chain: start.chain, topic: log.topic, format: settings.format, formatSettings: settings.formatSettings, compression: settings.compression };

@@ -35,6 +35,8 @@ export interface StartOptions {
   startPosition: StartPosition;
   onOutOfRange: 'fail' | 'earliest';
   clock: Clock;
+  /** Throws unless the lease is still held: a start marker decides for every later invocation. */
+  assertHeld: () => Promise<void>;
 }
 
 export interface StartDecision {
@@ -68,11 +70,13 @@ interface StartMarker {
 }
 
 /** The start every first invocation of a chain agrees on: `position` resolved once and stored create-if-absent. */
-async function agreedStart(log: PartitionLog, store: ObjectStore, chain: ChainRef, position: StartPosition, clock: Clock, reason?: string): Promise<number> {
+async function agreedStart(log: PartitionLog, store: ObjectStore, chain: ChainRef, position: StartPosition, options: Pick<StartOptions, 'clock' | 'assertHeld'>, reason?: string): Promise<number> {
   const key = startMarkerKey(chain);
   const existing = await store.getObject(key);
   if (existing) return (JSON.parse(existing.body.toString('utf8')) as StartMarker).offset;
-  const marker: StartMarker = { offset: await log.offsetFor(position), position: String(position), createdAt: new Date(clock.now()).toISOString(), ...(reason ? { reason } : {}) };
+  // Irreversible like a manifest: a zombie must not start a chain (a new generation above all) for everyone.
+  await options.assertHeld();
+  const marker: StartMarker = { offset: await log.offsetFor(position), position: String(position), createdAt: new Date(options.clock.now()).toISOString(), ...(reason ? { reason } : {}) };
   const { body } = await createOrRead(store, key, Buffer.from(JSON.stringify(marker)));
   return (JSON.parse(body.toString('utf8')) as StartMarker).offset;
 }
@@ -120,7 +124,7 @@ export async function decideStart(log: PartitionLog, options: StartOptions): Pro
   if (!position) {
     // Nothing stored in this chain yet. The first chain may continue a group's offset (the original dump
     // functions, or an older version of this one); otherwise every first invocation agrees on one start.
-    const begin = chain.generation === 0 && committed !== undefined ? committed : await agreedStart(log, store, chain, options.startPosition, clock);
+    const begin = chain.generation === 0 && committed !== undefined ? committed : await agreedStart(log, store, chain, options.startPosition, options);
     if (begin > logEnd) return { ...base, offset: logStart, newChain: `the group's offset ${begin} is past the log's end ${logEnd} (topic re-created or log truncated); nothing of this log is in COS yet` };
     const lost = judgeLoss(log, begin, logStart, options);
     return { ...base, offset: lost ? logStart : begin, lost };
@@ -129,7 +133,7 @@ export async function decideStart(log: PartitionLog, options: StartOptions): Pro
   const mismatch = await chainMismatch(log, position, committed, logStart, logEnd);
   if (mismatch) {
     const next: ChainRef = { ...chain, generation: chain.generation + 1 };
-    const begin = await agreedStart(log, store, next, 'earliest', clock, mismatch);
+    const begin = await agreedStart(log, store, next, 'earliest', options, mismatch);
     const lost = judgeLoss(log, begin, logStart, options);
     return { ...base, chain: next, offset: lost ? logStart : begin, lost, floorWindow: position.floorWindow, newChain: mismatch };
   }

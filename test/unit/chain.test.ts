@@ -194,6 +194,19 @@ describe('a topic deleted and re-created under the same name', () => {
     expectSameBytes(content(store, 1), lines(fresh));
   });
 
+  it('is decided only by a holder of the lease: a consumer that lost it starts no new chain for everyone', async () => {
+    const store = new MemoryObjectStore();
+    const before = new FakeLog();
+    await fill(before, 100, 'old');
+    await dump(before, store);
+    const after = new FakeLog();
+    await fill(after, 10, 'new');
+    const lost = new Error('lease lost');
+    await expect(decideStart(after, { store, layout, head: undefined, startPosition: 'earliest', onOutOfRange: 'fail', clock: new ManualClock(), assertHeld: () => Promise.reject(lost) })).rejects.toBe(lost);
+    // The first chain's marker, from the first dump; no marker of a second chain.
+    expect([...store.objects.keys()].filter((k) => k.includes('/start/'))).toEqual(['dump/_ckafka-cos/start/ckafka-test/topic-test/0/start.json']);
+  });
+
   it('keeps the chain when the group offset still agrees with it (Kafka drops a deleted topic\'s offsets)', async () => {
     const store = new MemoryObjectStore();
     const log = new FakeLog();
@@ -201,7 +214,7 @@ describe('a topic deleted and re-created under the same name', () => {
     await dump(log, store);
     log.fetches = 0;
     const { store: counted, requests } = counting(store);
-    const start = await decideStart(log, { store: counted, layout, head: undefined, startPosition: 'earliest', onOutOfRange: 'fail', clock: new ManualClock() });
+    const start = await decideStart(log, { store: counted, layout, head: undefined, startPosition: 'earliest', onOutOfRange: 'fail', clock: new ManualClock(), assertHeld: async () => {} });
     expect(start).toMatchObject({ chain: { generation: 0 }, offset: 100 });
     expect(log.fetches).toBe(0);
     expect(requests()).toBeLessThan(20);
