@@ -80,7 +80,13 @@ export class ObjectUpload {
    * write took another one, a part buffer more at the peak for no speed.
    */
   hasRoomFor(bytes: number): boolean {
-    return this.queued === 0 && (this.pos + bytes <= this.options.pool.size || this.options.limiter.inFlight < this.options.limiter.limit);
+    const { inFlight, limit } = this.options.limiter;
+    return this.queued === 0 && inFlight + Math.min(this.seals(bytes), limit) <= limit;
+  }
+
+  /** Parts a write of `bytes` would seal: each needs a free slot at once, or it would idle holding its buffer. */
+  private seals(bytes: number): number {
+    return Math.floor((this.pos + bytes) / this.options.pool.size);
   }
 
   async makeRoomFor(bytes: number): Promise<void> {
@@ -88,7 +94,7 @@ export class ObjectUpload {
       // A sealed part waiting for a slot comes first; waiting for an upload to end instead would keep one
       // part in flight, however many slots there are.
       if (this.queued > 0) await new Promise<void>((wake) => this.slotWaiters.push(wake));
-      else await this.options.limiter.whenFree();
+      else await this.options.limiter.whenFree(this.seals(bytes));
     }
     this.throwIfFailed();
   }

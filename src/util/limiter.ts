@@ -23,9 +23,9 @@ export class Limiter {
     while (!this.tryAcquire()) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
-  /** Resolves once a slot is free, without taking it. */
-  async whenFree(): Promise<void> {
-    while (this.active >= this.limit) await new Promise<void>((resolve) => this.watchers.push(resolve));
+  /** Resolves once `slots` slots (at most the limit) are free, without taking them. */
+  async whenFree(slots = 1): Promise<void> {
+    while (this.active > this.limit - Math.min(slots, this.limit)) await new Promise<void>((resolve) => this.watchers.push(resolve));
   }
 
   release(): void {

@@ -37,9 +37,9 @@ describe('ObjectUpload', () => {
       }
     })();
     for (let i = 0; i < 10; i++) await settle();
-    // Two parts hang in the store; the third, sealed, waits for a slot, so the fourth write waits too.
+    // Two parts hang in the store; the third write, which would seal a part no slot can take, waits.
     expect(stats.inFlight).toBe(2);
-    expect(written).toBe(3);
+    expect(written).toBe(2);
     let done = false;
     void writer.then(() => (done = true));
     while (!done) {
@@ -94,5 +94,45 @@ describe('ObjectUpload part buffers', () => {
     expect(stats.maxInFlight).toBe(2);
     expect(maxHeld).toBe(3);
     expectSameBytes((await store.getObject('records.txt'))!.body, Buffer.concat(records));
+  });
+});
+
+describe('ObjectUpload with a record larger than a part', () => {
+  it('writes it only when every part it seals can go up at once, holding no sealed part idle', async () => {
+    const { store, gates, stats } = slowStore();
+    const pool = new BufferPool(MiB, 8);
+    let taken = 0;
+    let given = 0;
+    const take = pool.take.bind(pool);
+    const give = pool.give.bind(pool);
+    pool.take = () => (taken++, take());
+    pool.give = (buffer) => (given++, give(buffer));
+    const upload = new ObjectUpload({ store, key: 'big.txt', pool, limiter: new Limiter(2), put: {} });
+    // A record that seals a part (one upload in flight), then one of nearly two parts that seals two: it
+    // must wait until both slots are free, or the second part it seals would idle holding its buffer.
+    const records = [Buffer.alloc(1.2 * MiB, 97), Buffer.alloc(1.9 * MiB, 98), Buffer.alloc(700 * 1024, 99)];
+    let maxHeld = 0;
+    const writer = (async () => {
+      for (const record of records) {
+        if (!upload.hasRoomFor(record.length)) await upload.makeRoomFor(record.length);
+        upload.append(record);
+        maxHeld = Math.max(maxHeld, taken - given);
+      }
+    })();
+    let done = false;
+    void writer.then(() => (done = true));
+    while (!done) {
+      for (let i = 0; i < 5; i++) await settle();
+      gates.shift()?.();
+    }
+    const finishing = upload.finish();
+    while (gates.length > 0 || stats.inFlight > 0) {
+      gates.shift()?.();
+      await settle();
+    }
+    await finishing;
+    expect(stats.maxInFlight).toBe(2);
+    expect(maxHeld).toBe(3);
+    expectSameBytes((await store.getObject('big.txt'))!.body, Buffer.concat(records));
   });
 });
