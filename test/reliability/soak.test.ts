@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { createCosClient } from '../../src/cos/client';
 import { CosObjectStore } from '../../src/cos/cos-store';
 import { localTopicId } from '../../src/local/api-emulator';
-import type { CosFaultRule, CosOperation } from '../../src/local/cos-server';
 import { LOCAL_INSTANCE_ID } from '../../src/local/defaults';
 import { seededRandom } from '../../src/local/fault-rules';
 import { startLocalStack } from '../../src/local/stack';
 import { runScheduler, type TickSummary } from '../../src/scheduler/scheduler';
+import { pickWith, randomCosFault } from '../support/fault-mix';
 import { expectInvariant } from '../support/invariant';
 import { createTopic, produce, testBrokers, uniqueTopic } from '../support/kafka';
 import { DISCARD_LOGS } from '../../src/log';
@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it(`soaks for ${SECONDS} s under a seeded fault mix and loses or repeats nothing`, async () => {
   const random = seededRandom(SEED);
-  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = pickWith(random);
   const topic = uniqueTopic('soak');
   await createTopic(topic, PARTITIONS);
   const dir = mkdtempSync(join(tmpdir(), 'soak-'));
@@ -43,14 +43,6 @@ it(`soaks for ${SECONDS} s under a seeded fault mix and loses or repeats nothing
     stats.ticks++;
     return runScheduler({ Type: 'Manual' }, { request_id: `soak-${stats.ticks}`, function_name: 'scheduler', time_limit_in_ms: 30_000 }, { env: stack.env, logDestination: DISCARD_LOGS });
   };
-  const cosOps: CosOperation[] = ['PutObject', 'UploadPart', 'CompleteMultipartUpload', 'InitiateMultipartUpload', 'ListObjects', 'GetObject', 'HeadObject'];
-  const randomCosFault = (): CosFaultRule => {
-    const roll = random();
-    if (roll < 0.5) return { op: pick(cosOps), probability: 0.05 + random() * 0.25, times: 5 + Math.floor(random() * 25), fault: pick([{ kind: 'status', status: 500, code: 'InternalError' }, { kind: 'status', status: 503, code: 'ServiceUnavailable' }, { kind: 'status', status: 503, code: 'SlowDown' }] as const) };
-    if (roll < 0.8) return { op: pick(['PutObject', 'UploadPart', 'CompleteMultipartUpload'] as CosOperation[]), probability: 0.1, times: 1 + Math.floor(random() * 4), fault: { kind: 'reset' } };
-    return { op: '*', probability: 0.2, times: 20, fault: { kind: 'latency', ms: 100 + Math.floor(random() * 300) } };
-  };
-
   try {
     let pending: Promise<unknown> = Promise.resolve();
     const deadline = Date.now() + SECONDS * 1000;
@@ -68,7 +60,7 @@ it(`soaks for ${SECONDS} s under a seeded fault mix and loses or repeats nothing
 
       stack.cos.faults.clear();
       stack.api.faults.clear();
-      for (let i = Math.floor(random() * 3); i > 0; i--) stack.cos.faults.add(randomCosFault());
+      for (let i = Math.floor(random() * 3); i > 0; i--) stack.cos.faults.add(randomCosFault(random));
       if (random() < 0.3) stack.api.faults.add({ op: 'Invoke', probability: 0.2, times: 10, fault: { code: pick(['RequestLimitExceeded', 'InternalError']) } });
 
       const ticking = tick().catch(() => stats.failedTicks++);

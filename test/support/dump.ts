@@ -89,11 +89,15 @@ export interface ConsumerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** The built consumer bundle in a child process, so a test can SIGKILL it at any point. */
-export function spawnConsumer(env: Record<string, string>, partition: number, timeLimitMs = 120_000): ConsumerProcess {
+/**
+ * The built consumer bundle in a child process, so a test can SIGKILL it at any point. Its log lines go to
+ * `options.stdout` (a file descriptor) when given; the request id names the invocation in them.
+ */
+export function spawnConsumer(env: Record<string, string>, partition: number, timeLimitMs = 120_000, options: { requestId?: string; stdout?: number } = {}): ConsumerProcess {
   const { spawn } = require('node:child_process') as typeof import('node:child_process');
   const script = require.resolve('../fixtures/run-consumer.js');
-  const child = spawn(process.execPath, [script, JSON.stringify({ topic: env.KAFKA_TOPIC, partition }), String(timeLimitMs)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = [script, JSON.stringify({ topic: env.KAFKA_TOPIC, partition }), String(timeLimitMs), ...(options.requestId ? [options.requestId] : [])];
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));

@@ -6,9 +6,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { ObjectStore } from '../../src/cos/store';
 import type { Layout } from '../../src/dump/keys';
 import type { KafkaRecord } from '../../src/kafka/record-batch';
-import { auditPartition, describeFinding, isProblem } from '../../src/verify/audit';
-import { checkContent, type RecordSource } from '../../src/verify/content';
-import { newestChain, readDump } from '../../src/verify/read-dump';
+import { auditPartition, describeFinding, isProblem, type PartitionAudit } from '../../src/verify/audit';
+import { checkContent, type ContentMismatch, type RecordSource } from '../../src/verify/content';
+import { newestChain, readDump, type ChainDump } from '../../src/verify/read-dump';
 import { testBrokers, uniqueTopic } from './kafka';
 
 /** Every record of a partition as kafkajs reads it (aborted transactions and markers excluded). */
@@ -43,9 +43,17 @@ export async function kafkajsRecords(topic: string, partition: number, brokers =
   return records;
 }
 
+/** `records` in offset order, as Kafka gives them; each range is found by halving, so a long dump is read in n log n. */
 export function sourceOf(records: KafkaRecord[]): RecordSource {
   return async function* (from, to) {
-    for (const record of records) if (record.offset >= from && record.offset < to) yield record;
+    let low = 0;
+    let high = records.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (records[mid]!.offset < from) low = mid + 1;
+      else high = mid;
+    }
+    for (let i = low; i < records.length && records[i]!.offset < to; i++) yield records[i]!;
   };
 }
 
@@ -56,13 +64,33 @@ export interface InvariantResult {
   endOffset: number | null;
 }
 
-export async function expectInvariant(options: { store: ObjectStore; layout: Layout; topic: string; partition: number; committed?: number; expectedEnd?: number; brokers?: string }): Promise<InvariantResult> {
-  const dump = newestChain(await readDump(options.store, options.layout), options.partition);
+export interface InvariantOptions {
+  store: ObjectStore;
+  layout: Layout;
+  topic: string;
+  partition: number;
+  committed?: number;
+  expectedEnd?: number;
+  brokers?: string;
+  /** What COS holds for the topic, when already read (reading it costs a request per manifest). */
+  dump?: ChainDump[];
+  /** What Kafka holds for the partition, when already read. */
+  records?: KafkaRecord[];
+}
+
+/** The invariant's findings without failing: problems of the chain and mismatches of content, both empty when it holds. */
+export async function checkInvariant(options: InvariantOptions): Promise<InvariantResult & { problems: string[]; mismatches: ContentMismatch[]; audit: PartitionAudit }> {
+  const dump = newestChain(options.dump ?? (await readDump(options.store, options.layout)), options.partition);
   const audit = auditPartition(options.partition, dump.manifests, dump.objects, options.committed);
   const problems = audit.findings.filter(isProblem).map(describeFinding);
-  const records = await kafkajsRecords(options.topic, options.partition, options.brokers);
+  const records = options.records ?? (await kafkajsRecords(options.topic, options.partition, options.brokers));
   const content = await checkContent(options.store, options.partition, dump.manifests, sourceOf(records));
-  expect({ problems, mismatches: content.mismatches }).toEqual({ problems: [], mismatches: [] });
+  return { problems, mismatches: content.mismatches, audit, records: content.recordsChecked, objects: audit.objects, firstOffset: audit.firstOffset, endOffset: audit.endOffset };
+}
+
+export async function expectInvariant(options: InvariantOptions): Promise<InvariantResult> {
+  const { problems, mismatches, records, objects, firstOffset, endOffset, audit } = await checkInvariant(options);
+  expect({ problems, mismatches }).toEqual({ problems: [], mismatches: [] });
   if (options.expectedEnd !== undefined) expect(audit.endOffset ?? audit.firstOffset ?? 0).toBe(options.expectedEnd);
-  return { records: content.recordsChecked, objects: audit.objects, firstOffset: audit.firstOffset, endOffset: audit.endOffset };
+  return { records, objects, firstOffset, endOffset };
 }
