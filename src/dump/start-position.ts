@@ -130,14 +130,18 @@ export async function decideStart(log: PartitionLog, options: StartOptions): Pro
     return { ...base, offset: lost ? logStart : begin, lost };
   }
 
-  const mismatch = await chainMismatch(log, position, committed, logStart, logEnd);
+  // The log end was read before the chain: if this invocation stalled in between (a zombie past its lease,
+  // a long pause), the next holder may have taken the chain past it. A log only grows, so only a chain end
+  // past the log end read *after* the chain is evidence of another log.
+  const endNow = position.offset > logEnd ? await log.offsetFor('latest') : logEnd;
+  const mismatch = await chainMismatch(log, position, committed, logStart, endNow);
   if (mismatch) {
     const next: ChainRef = { ...chain, generation: chain.generation + 1 };
     const begin = await agreedStart(log, store, next, 'earliest', options, mismatch);
     const lost = judgeLoss(log, begin, logStart, options);
     return { ...base, chain: next, offset: lost ? logStart : begin, lost, floorWindow: position.floorWindow, newChain: mismatch };
   }
-  const decision: StartDecision = { ...base, offset: position.offset, floorWindow: position.floorWindow, lastRecord: position.lastRecord, adopted: position.adopted, plan: position.plan, abandoning: position.abandoning };
+  const decision: StartDecision = { ...base, logEnd: endNow, offset: position.offset, floorWindow: position.floorWindow, lastRecord: position.lastRecord, adopted: position.adopted, plan: position.plan, abandoning: position.abandoning };
   // Loss is judged against the chain: only offsets no manifest covers and the log no longer holds. (A plan
   // whose records are partly gone is the read loop's to resolve.)
   if (!position.plan && !position.abandoning) {

@@ -219,6 +219,33 @@ describe('a topic deleted and re-created under the same name', () => {
     expect(log.fetches).toBe(0);
     expect(requests()).toBeLessThan(20);
   });
+
+  it('is not mistaken for one when the log end was read before another consumer took the chain further', async () => {
+    // A consumer reads the log end, stalls (SIGSTOP, a long GC pause) past its lease while the next one
+    // dumps more, then reads the chain: it ends past the log end read earlier, in the same log. (Its lease
+    // check would stop it before a marker, the test above; here the check passes, so that the evidence
+    // alone is judged.)
+    const store = new MemoryObjectStore();
+    const log = new FakeLog();
+    const first = await fill(log, 100, 'a');
+    await dump(log, store);
+    const staleEnd = log.end;
+    const more = await fill(log, 50, 'b', (i) => T0 + 200_000 + i);
+    await dump(log, store);
+    let latestReads = 0;
+    const stalled = new Proxy(log, {
+      get(target, name, receiver) {
+        if (name === 'offsetFor') return async (position: 'earliest' | 'latest' | number) => (position === 'latest' && latestReads++ === 0 ? staleEnd : target.offsetFor(position));
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const start = await decideStart(stalled, { store, layout, head: undefined, startPosition: 'earliest', onOutOfRange: 'fail', clock: new ManualClock(), assertHeld: async () => {} });
+    expect(start).toMatchObject({ chain: { generation: 0 }, offset: 150, logEnd: 150 });
+    expect(start.newChain).toBeUndefined();
+    expect([...store.objects.keys()].filter((k) => /\/start\/.*\/g\d+\//.test(k))).toEqual([]);
+    expectSameBytes(content(store, 0), lines([...first, ...more]));
+  });
 });
 
 describe('the chain end', () => {
