@@ -1,9 +1,11 @@
-// The kill soak's own instruments, on made-up input: the census must see a lost, a repeated and a foreign
-// record, and kill plans must name the step of the protocol they stop at. (The soak itself is
-// test/reliability/kill-soak.test.ts.)
+// The kill soak's own instruments: the census must see a lost, a repeated and a foreign record, kill plans
+// must name the step of the protocol they stop at, and the invariant's kafkajs reader must come to the end
+// of a log whatever its last batch is. (The soak itself is test/reliability/kill-soak.test.ts.)
 import { gzipSync } from 'node:zlib';
 import type { KafkaRecord } from '../../src/kafka/record-batch';
 import { seededRandom } from '../../src/local/fault-rules';
+import { kafkajsRecords } from '../support/invariant';
+import { createTopic, testKafka, uniqueTopic } from '../support/kafka';
 import { classifyTarget, drawPlan, isMultipartStep, stepLabel, TriggerCounter } from '../support/kill-plan';
 import { RecordTally } from '../support/record-census';
 
@@ -85,4 +87,27 @@ describe('kill plans', () => {
     const small = Array.from({ length: 1000 }, () => drawPlan(random, { freezeRate: 0, multipart: false }));
     expect(small.filter((p) => isMultipartStep(p.trigger))).toEqual([]);
   });
+});
+
+describe("the invariant's kafkajs reader", () => {
+  it('comes to the end of a log whose last fetch brings only a transaction marker', async () => {
+    const topic = uniqueTopic('marker-end');
+    await createTopic(topic, 2);
+    const producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1, transactionalId: `${topic}-tx` });
+    await producer.connect();
+    for (const [values, end] of [[['a', 'b'], 'commit'], [['x'], 'abort'], [['c'], 'commit'], [['y', 'z'], 'abort']] as const) {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic, messages: values.map((value) => ({ value, partition: 0 })) });
+      await (end === 'commit' ? transaction.commit() : transaction.abort());
+    }
+    await producer.send({ topic, messages: [{ value: 'other partition', partition: 1 }] });
+    await producer.disconnect();
+    // One batch per fetch: the last fetch holds the abort marker alone.
+    const records = await kafkajsRecords(topic, 0, undefined, { maxBytesPerPartition: 1 });
+    expect(records.map((r) => [r.offset, r.value!.toString()])).toEqual([
+      [0, 'a'],
+      [1, 'b'],
+      [5, 'c'],
+    ]);
+  }, 60_000);
 });
