@@ -115,7 +115,7 @@ function judgeLoss(log: PartitionLog, from: number, logStart: number, options: S
 }
 
 export async function decideStart(log: PartitionLog, options: StartOptions): Promise<StartDecision> {
-  const { store, layout, head, clock } = options;
+  const { store, layout, head } = options;
 
   const [committedOffset, logStart, logEnd] = await Promise.all([log.committed(), log.offsetFor('earliest'), log.offsetFor('latest')]);
   const committed = committedOffset?.offset;
