@@ -1,7 +1,9 @@
 // Every object compression, by the name COMPRESSION takes: the key suffix, the memory it needs and the
 // body that writes it.
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import type { BufferPool, ObjectUpload } from '../cos/object-upload';
-import { loadZstd, zstdCompressor } from '../kafka/codecs';
+import { decompress, loadZstd, OutputBuffer, ZSTD, zstdCompressor } from '../kafka/codecs';
 import { GZIP_MEMBER_BYTES, GzipBody, PlainBody, type ObjectBody } from './object-body';
 import { ZSTD_FRAME_BYTES, ZSTD_LEVEL, ZstdBody } from './zstd-body';
 
@@ -15,12 +17,17 @@ export interface CompressionSpec {
   prepare?(): Promise<void>;
   /** `pool(size)` gives the consumer's pool of buffers of that size, made when a compression first asks. */
   body(upload: ObjectUpload, pool: (bufferBytes: number) => BufferPool): ObjectBody;
+  /** A stored object's bytes as the format wrote them (`verify --deep` reads objects back). */
+  read(stored: Buffer): Promise<Buffer>;
 }
 
+/** Objects are split well below this (MAX_OBJECT_BYTES), so a larger one is not ours. */
+const READ_LIMIT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+
 const DECLARED = {
-  none: { description: 'stored as written', suffix: '', memoryMiB: 0, body: (upload) => new PlainBody(upload) },
+  none: { description: 'stored as written', suffix: '', memoryMiB: 0, body: (upload) => new PlainBody(upload), read: async (stored) => stored },
   // gzip members being compressed, and compressed output that waits for V8 to collect it.
-  gzip: { description: 'gzip members of 1 MiB (any gzip reader reads them as one file)', suffix: '.gz', memoryMiB: 30, body: (upload, pool) => new GzipBody(upload, pool(GZIP_MEMBER_BYTES)) },
+  gzip: { description: 'gzip members of 1 MiB (any gzip reader reads them as one file)', suffix: '.gz', memoryMiB: 30, body: (upload, pool) => new GzipBody(upload, pool(GZIP_MEMBER_BYTES)), read: (stored) => promisify(gunzip)(stored) },
   // The compressor's regions in WebAssembly memory (a frame's input and output, its context) and the frame
   // being gathered: 123 MiB at the peak into COS with the default parts, against 115 without compression.
   zstd: {
@@ -29,6 +36,11 @@ const DECLARED = {
     memoryMiB: 8,
     prepare: loadZstd,
     body: (upload, pool) => new ZstdBody(upload, pool(ZSTD_FRAME_BYTES), zstdCompressor(ZSTD_LEVEL)),
+    read: async (stored) => {
+      await loadZstd();
+      // The reader's decoder takes concatenated frames whole; the copy out of its buffer outlives the next use.
+      return Buffer.from(decompress(ZSTD, stored, new OutputBuffer(READ_LIMIT_BYTES)));
+    },
   },
 } satisfies Record<string, CompressionSpec>;
 

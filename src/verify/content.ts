@@ -1,16 +1,13 @@
 // The invariant checker: the bytes of a partition's objects must be exactly the framed records of their
 // ranges, in offset order, each once. The expected records come from Kafka (`verify --deep`) or from
 // what a test produced; both are framed by the product's own format code and compared byte for byte.
-import { gunzip as gunzipCallback } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { ObjectStore } from '../cos/store';
+import { COMPRESSIONS } from '../dump/compression';
 import { BufferSink, FORMATS, SKIPPED } from '../dump/format';
 import type { Manifest } from '../dump/manifest';
 import type { FetchedPartition } from '../kafka/fetch-response';
 import { readPartition } from '../kafka/partition-reader';
 import type { KafkaRecord } from '../kafka/record-batch';
-
-const gunzip = promisify(gunzipCallback);
 
 /** Yields the records of [from, to) in offset order (records absent from the log are simply not yielded). */
 export type RecordSource = (from: number, to: number) => AsyncIterable<KafkaRecord>;
@@ -38,7 +35,9 @@ export async function checkContent(store: ObjectStore, partition: number, manife
   const report: ContentReport = { objectsChecked: 0, recordsChecked: 0, bytesChecked: 0, mismatches: [] };
   for (const manifest of manifests) {
     if (manifest.key === null) continue;
-    const format = FORMATS[manifest.format].create(partition, manifest.formatSettings);
+    const spec = FORMATS[manifest.format];
+    await spec.prepare?.(manifest.formatSettings);
+    const format = spec.create(partition, manifest.formatSettings);
     const expected = new BufferSink();
     const tally = { tombstones: 0, invalidUtf8: 0 };
     let records = 0;
@@ -54,7 +53,7 @@ export async function checkContent(store: ObjectStore, partition: number, manife
       fail('object missing');
       continue;
     }
-    const actual = manifest.compression === 'gzip' ? await gunzip(stored.body) : stored.body;
+    const actual = await COMPRESSIONS[manifest.compression].read(stored.body);
     const want = expected.bytes();
     report.objectsChecked++;
     report.recordsChecked += records;

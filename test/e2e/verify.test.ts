@@ -22,9 +22,13 @@ afterAll(async () => cos.stop());
 
 // Asynchronously: the COS server the CLI talks to runs in this very process.
 function cli(command: string, ...args: string[]): Promise<{ status: number | null; out: string }> {
+  return cliWith(env, command, ...args);
+}
+
+function cliWith(withEnv: Record<string, string>, command: string, ...args: string[]): Promise<{ status: number | null; out: string }> {
   const bin = join(__dirname, '../../bin/ckafka-cos.js');
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, command, ...args], { env: { PATH: process.env.PATH ?? '', ...env, CONSUMER_FUNCTION_NAME: 'dump-consumer' }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bin, command, ...args], { env: { PATH: process.env.PATH ?? '', ...withEnv, CONSUMER_FUNCTION_NAME: 'dump-consumer' }, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, out: `${stdout}${stderr}` });
     });
   });
@@ -38,6 +42,23 @@ describe('ckafka-cos verify', () => {
     expect(out).toMatch(/0 +\d+ +1500 .* 0\.\.1499 +1500 +1500 records match +ok/);
     expect(out).toMatch(/1 +\d+ +1500 .* 0\.\.1499 +1500 +1500 records match +ok/);
     expect(out).toContain('verify: ok');
+    expect(status).toBe(0);
+  });
+
+  // Each in a fresh process, as a user runs it: the CLI must load what the objects need (zstd's WebAssembly
+  // module for zstd objects and zstd Parquet pages) by itself.
+  it.each([
+    ['zstd objects', { COMPRESSION: 'zstd' }],
+    ['gzip objects', { COMPRESSION: 'gzip' }],
+    ['Parquet with zstd pages', { FORMAT: 'parquet', PARQUET_COMPRESSION: 'zstd' }],
+  ])('with --deep, reads %s back and checks them byte for byte', async (_name, settings) => {
+    const compressed = uniqueTopic('verify-codec');
+    await createTopic(compressed, 1);
+    await produce(compressed, Array.from({ length: 2000 }, (_, i) => ({ value: `${i} ${'w'.repeat(i % 300)}`, timestamp: String(Date.UTC(2026, 0, 1)) })));
+    const compressedEnv = consumerEnv(cos, compressed, { MAX_OBJECT_BYTES: String(100 * 1024), ...settings });
+    expect(await dumpPartition(compressedEnv, 0)).toMatchObject({ status: 'dumped', records: 2000 });
+    const { status, out } = await cliWith(compressedEnv, 'verify', '--deep');
+    expect(out).toMatch(/0 +\d+ +2000 .* 0\.\.1999 +2000 +2000 records match +ok/);
     expect(status).toBe(0);
   });
 
