@@ -37,7 +37,8 @@ export interface KillSoakReport {
   calmRuns: number;
   recordsInKafka: number;
   recordsChecked: number;
-  census: { objects: number; found: number; lost: number; duplicated: number; foreign: number };
+  /** Over the partitions the census can read (`lines`, `jsonl`). */
+  census: { partitions: number; objects: number; found: number; lost: number; duplicated: number; foreign: number };
   objects: number;
   /** Multipart uploads never completed nor aborted (storage a lifecycle rule must reclaim). */
   multipartUploadsLeft: number;
@@ -77,7 +78,7 @@ export function emptyReport(seed: number, partitions: number, killsAsked: number
     calmRuns: 0,
     recordsInKafka: 0,
     recordsChecked: 0,
-    census: { objects: 0, found: 0, lost: 0, duplicated: 0, foreign: 0 },
+    census: { partitions: 0, objects: 0, found: 0, lost: 0, duplicated: 0, foreign: 0 },
     objects: 0,
     multipartUploadsLeft: 0,
     uploadsLeftSamples: [],

@@ -1,7 +1,7 @@
 // What the kill soak produces while consumers are killed: every partition gets a trickle of records in
 // rounds (plain, gzip and transactional batches, some transactions aborted), now and then a burst of a few
-// MiB, and a burst on demand. Values are unique (a sequence number), a few are tombstones, binary (in
-// `jsonl` partitions only: `lines` partitions are counted by value, so theirs are text without newlines),
+// MiB, and a burst on demand. Values are unique (a sequence number), a few are tombstones, binary (not in
+// `lines` partitions: they are counted by value, so theirs are text without newlines),
 // carry headers or keys, or have a producer's wrong clock (2100, 1970). Seeded.
 import { CompressionTypes, type Producer } from 'kafkajs';
 import { seededRandom } from '../../src/local/fault-rules';
@@ -81,7 +81,7 @@ export class SoakProduction {
     const roll = this.random();
     if (roll < 0.03) return null;
     // `lines` partitions are counted by value: text without newlines, unique by its sequence number.
-    if (roll < 0.1 && this.shapeOf(partition).FORMAT === 'jsonl') return Buffer.from(Array.from({ length: 1 + Math.floor(this.random() * 200) }, () => Math.floor(this.random() * 256)));
+    if (roll < 0.1 && this.shapeOf(partition).FORMAT !== 'lines') return Buffer.from(Array.from({ length: 1 + Math.floor(this.random() * 200) }, () => Math.floor(this.random() * 256)));
     const from = Math.floor(this.random() * (FILLER.length - maxBytes));
     return `k${partition}-${this.seq} ${FILLER.slice(from, from + Math.floor(this.random() * maxBytes))}`;
   }
@@ -112,7 +112,8 @@ export class SoakProduction {
    * time): enough for an object larger than a part, compressed or not.
    */
   async burst(partition: number): Promise<void> {
-    const count = (this.shapeOf(partition).COMPRESSION === 'gzip' ? 1800 : 700) + Math.floor(this.random() * 500);
+    const { FORMAT, COMPRESSION } = this.shapeOf(partition);
+    const count = (COMPRESSION === 'gzip' || FORMAT === 'parquet' ? 1800 : 700) + Math.floor(this.random() * 500);
     const messages = this.batch(partition, count, 5000);
     const kind = this.random() < 0.5 ? 'plain' : 'gzip';
     bump(this.stats.batches, `${kind} burst`);
