@@ -1,7 +1,7 @@
 // The benchmark's contestants, each its own process reading one partition from the start: our consumer
 // (null sink or into COS), kcat to a file, Kafka's console consumer to a file. Each run is timed and its
 // peak RSS and CPU measured (processes.ts); rounds() runs tools in turn and keeps each one's median.
-import { rmSync, mkdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaBroker } from '../src/local/kafka/broker';
 import { kafkaJavaArgs } from '../src/local/kafka/jars';
@@ -17,6 +17,19 @@ export interface Run extends ProcessRun {
   serverCpuSeconds?: number;
   /** Bytes written (kcat: its output file, values and newlines). */
   outputBytes?: number;
+  /** Bytes of the data objects stored in COS (into-COS runs only; bookkeeping under `_ckafka-cos/` aside). */
+  storedBytes?: number;
+}
+
+/** Sizes of the files under `dir`, which the COS server keeps one per object, skipping bookkeeping folders. */
+function dataBytesUnder(dir: string): number {
+  let sum = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === '_ckafka-cos') continue;
+    const path = join(dir, entry.name);
+    sum += entry.isDirectory() ? dataBytesUnder(path) : statSync(path).size;
+  }
+  return sum;
 }
 
 export interface BenchEnv {
@@ -61,13 +74,14 @@ export class Contestants {
     const serverCpuSeconds = this.env.cosServer.cpuSeconds() - before;
     if (result.exitCode !== 0) throw new Error(`our consumer failed on ${topic}: ${result.stderr}`);
     const bucket = join(this.env.scratch, 'cos', BUCKET);
+    const storedBytes = sink === 'cos' ? dataBytesUnder(bucket) : undefined;
     rmSync(bucket, { recursive: true, force: true });
     mkdirSync(bucket, { recursive: true });
     if (expectRecords !== undefined) {
       const records = (JSON.parse(result.stdout) as { result: { records?: number } }).result.records;
       if (records !== expectRecords) throw new Error(`our consumer dumped ${records} records of ${topic}, expected ${expectRecords}`);
     }
-    return sink === 'cos' ? { ...result, serverCpuSeconds } : result;
+    return sink === 'cos' ? { ...result, serverCpuSeconds, storedBytes } : result;
   }
 
   /** kcat reading partition 0 to a file, one value and '\n' per record (what the `lines` format writes). */

@@ -20,17 +20,18 @@ import { cacheDir, projectRoot } from '../src/local/paths';
 import { runScheduler } from '../src/scheduler/scheduler';
 import { DISCARD_LOGS } from '../src/log';
 import { runCompressed } from './compressed';
+import { runFormats } from './formats';
 import { BUCKET, Contestants, REGION, type BenchEnv } from './contestants';
 import { startBackground } from './processes';
 import { allTargetsMet, markdownReport, svgChart, withBenchmarkSection, type BenchResults, type ThroughputRow } from './report';
 
 const GiB = 1024 ** 3;
-const SECTIONS = ['throughput', 'compressed', 'memory', 'fanout'] as const;
+const SECTIONS = ['throughput', 'compressed', 'formats', 'memory', 'fanout'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const HELP = `usage: npm run bench -- [--only SECTIONS] [--gib N] [--small-gib N] [--compressed-gib N] [--large-gib N] [--rss-gib N] [--rate R] [--partitions P] [--repeat N] [--out DIR] [--no-readme]
   --only S            comma-separated sections to run (default all): ${SECTIONS.join(', ')}
-  --gib N             size of the 1 KiB-record dataset (default 1)
+  --gib N             size of the 1 KiB-record dataset and of the formats' dataset (default 1)
   --small-gib N       size of the 100 B and 16 KiB datasets (default 0.25)
   --compressed-gib N  size of each compressed dataset, as dumped (default 0.5; eight datasets)
   --large-gib N       size of the dataset with records up to 15 MiB (default 0.25)
@@ -111,7 +112,8 @@ export async function runBenchmark(args: string[]): Promise<number> {
   const datasetBytes =
     (sections.has('throughput') ? gib + 2 * small : 0) * GiB +
     (sections.has('compressed') ? 3 * Math.max(compressedGiB, largeGiB) : 0) * GiB +
-    (sections.has('memory') ? rssGib + (sections.has('throughput') ? 0 : gib) : 0) * GiB;
+    (sections.has('formats') ? 2 * gib : 0) * GiB +
+    (sections.has('memory') ? rssGib : 0) * GiB;
   const shm = existsSync('/dev/shm') ? statfsSync('/dev/shm') : undefined;
   const inMemory = shm !== undefined && shm.bavail * shm.bsize > datasetBytes + 3 * GiB;
   const scratch = inMemory ? join('/dev/shm', `ckafka-cos-bench-${process.pid}`) : join(work, 'scratch');
@@ -166,6 +168,8 @@ export async function runBenchmark(args: string[]): Promise<number> {
 
     if (sections.has('compressed')) results.compressed = await runCompressed(env, contestants, { compressedGiB, largeGiB }, repeat);
 
+    if (sections.has('formats')) results.formats = await runFormats(env, contestants, gib);
+
     if (sections.has('memory')) {
       // Memory and cost: a large backlog into COS with the default part size, in the deployed bundle's shape.
       await dataset(broker, 'bench-backlog', 1024, rssGib * GiB);
@@ -180,15 +184,6 @@ export async function runBenchmark(args: string[]): Promise<number> {
         met: backlog.peakRssMiB <= 128,
       };
       log(`  backlog ${rssGib} GiB into COS: ${backlog.seconds.toFixed(1)} s, peak ${backlog.peakRssMiB.toFixed(0)} MiB`);
-      // The other output formats hold more per record (jsonl builds strings) or per part (gzip members): the
-      // SCF memory size each needs, on the 1 KiB dataset.
-      if (!sections.has('throughput')) await dataset(broker, 'bench-1024', 1024, gib * GiB);
-      results.memoryByFormat = [{ format: 'lines', compression: 'none', dataset: `${rssGib} GiB backlog`, peakRssMiB: backlog.peakRssMiB, seconds: backlog.seconds, scfMemoryMb }];
-      for (const [format, compression] of [['jsonl', 'none'], ['lines', 'gzip'], ['jsonl', 'gzip']] as const) {
-        const run = await contestants.ours('bench-1024', 'cos', { FORMAT: format, COMPRESSION: compression });
-        results.memoryByFormat.push({ format, compression, dataset: `${gib} GiB of 1 KiB records`, peakRssMiB: run.peakRssMiB, seconds: run.seconds, scfMemoryMb: scfMemorySizeFor(run.peakRssMiB) });
-        log(`  ${format}, ${compression}: ${run.seconds.toFixed(1)} s, peak ${run.peakRssMiB.toFixed(0)} MiB`);
-      }
     }
 
     if (sections.has('fanout')) {

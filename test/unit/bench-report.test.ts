@@ -10,9 +10,9 @@ const results: BenchResults = {
   ],
   ratios: [{ dataset: '1 KiB', name: 'into COS vs null sink', value: 0.5, target: 0.8, met: false }],
   memory: { backlogGiB: 2, peakRssMiB: 140, seconds: 16, scfMemoryMb: 256, gbSecondsPerGiB: 2, met: false },
-  memoryByFormat: [
-    { format: 'lines', compression: 'none', dataset: '2 GiB backlog', peakRssMiB: 140, seconds: 16, scfMemoryMb: 256 },
-    { format: 'jsonl', compression: 'gzip', dataset: '1 GiB of 1 KiB records', peakRssMiB: 201.4, seconds: 25.04, scfMemoryMb: 256 },
+  formats: [
+    { format: 'lines', compression: 'gzip', dataset: '1 GiB of log JSON', seconds: 18, mbPerSecond: 59.7, cpuSecondsPerGiB: 24.5, peakRssMiB: 143, storedBytes: 200e6, scfMemoryMb: 256 },
+    { format: 'parquet', compression: 'snappy pages', dataset: '1 GiB of log JSON', seconds: 6.04, mbPerSecond: 177.8, cpuSecondsPerGiB: 4.25, peakRssMiB: 120.4, storedBytes: 91e6, scfMemoryMb: 128 },
   ],
   fanOut: { partitions: 1000, withWork: 900, invoked: 900, drops: 0, configuredRate: 50, measuredRate: 49.5, ratio: 0.99, met: true },
 };
@@ -25,7 +25,9 @@ describe('benchmark report', () => {
     expect(md).toContain('| 1 KiB: into COS vs null sink | 0.50x | 0.80x | no |');
     expect(md).toContain('| peak RSS dumping a 2 GiB backlog into COS | 140 MiB | 128 MiB | no |');
     expect(md).toContain('49.5/s (99% of 50/s), 0 dropped | 95%, 0 dropped | yes |');
-    expect(md).toContain('| jsonl | gzip | 1 GiB of 1 KiB records | 25.0 | 201 | 256 |');
+    expect(md).toContain('| lines | gzip | 18.0 | 60 | 24.50 | 143 | 200 | 1.00x | 256 |');
+    // Stored bytes against lines + gzip, whatever the row order.
+    expect(md).toContain('| parquet | snappy pages | 6.0 | 178 | 4.25 | 120 | 91 | 0.46x | 128 |');
     expect(svgChart(results)).toContain('250 MB/s');
   });
 
@@ -53,7 +55,7 @@ describe('compressed datasets in the report', () => {
   });
 
   it('gives each row its ratios against kcat and names the targets it misses', () => {
-    const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, memoryByFormat: undefined, fanOut: undefined, compressed: [row(400, 120, 2.5), row(300, 140, 3.2)] });
+    const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [row(400, 120, 2.5), row(300, 140, 3.2)] });
     expect(md).toContain('| log JSON, 1 KiB | kcat (librdkafka) | lz4 | 512 | 3.0x | 400 | 480 | 400 | 1.00x | 120 / 110 / 30 | 2.50 / 2.00 (1.25x) | yes |');
     expect(md).toContain('| 0.75x | 140 / 130 / 30 | 3.20 / 2.00 (1.60x) | no: RSS, speed, CPU |');
     expect(md).not.toContain('| target | measured |');
