@@ -168,7 +168,13 @@ export async function runBenchmark(args: string[]): Promise<number> {
 
     if (sections.has('compressed')) results.compressed = await runCompressed(env, contestants, { compressedGiB, largeGiB }, repeat);
 
-    if (sections.has('formats')) results.formats = await runFormats(env, contestants, gib);
+    if (sections.has('formats')) {
+      const formats = await runFormats(env, contestants, gib);
+      results.formats = formats;
+      const speed = (format: string, compression: string) => formats.find((r) => r.format === format && r.compression === compression)!.mbPerSecond;
+      const value = speed('parquet', 'snappy pages') / speed('lines', 'none');
+      results.ratios.push({ dataset: formats[0]!.dataset, name: 'parquet (snappy pages) into COS vs lines', value, target: 0.5, met: value >= 0.5 });
+    }
 
     if (sections.has('memory')) {
       // Memory and cost: a large backlog into COS with the default part size, in the deployed bundle's shape.
@@ -184,6 +190,9 @@ export async function runBenchmark(args: string[]): Promise<number> {
         met: backlog.peakRssMiB <= 128,
       };
       log(`  backlog ${rssGib} GiB into COS: ${backlog.seconds.toFixed(1)} s, peak ${backlog.peakRssMiB.toFixed(0)} MiB`);
+      const parquet = await contestants.ours('bench-backlog', 'cos', { FORMAT: 'parquet' });
+      results.memory.parquet = { peakRssMiB: parquet.peakRssMiB, seconds: parquet.seconds, met: parquet.peakRssMiB <= 128 };
+      log(`  backlog ${rssGib} GiB into COS as parquet: ${parquet.seconds.toFixed(1)} s, peak ${parquet.peakRssMiB.toFixed(0)} MiB`);
     }
 
     if (sections.has('fanout')) {

@@ -9,7 +9,7 @@ const results: BenchResults = {
     { dataset: '1 KiB', recordBytes: 1024, tool: 'ckafka-to-cos, into COS', seconds: 4, mbPerSecond: 250, peakRssMiB: 120, cpuSeconds: 2, serverCpuSeconds: 3.5 },
   ],
   ratios: [{ dataset: '1 KiB', name: 'into COS vs null sink', value: 0.5, target: 0.8, met: false }],
-  memory: { backlogGiB: 2, peakRssMiB: 140, seconds: 16, scfMemoryMb: 256, gbSecondsPerGiB: 2, met: false },
+  memory: { backlogGiB: 2, peakRssMiB: 140, seconds: 16, scfMemoryMb: 256, gbSecondsPerGiB: 2, met: false, parquet: { peakRssMiB: 121, seconds: 20, met: true } },
   formats: [
     { format: 'lines', compression: 'gzip', dataset: '1 GiB of log JSON', seconds: 18, mbPerSecond: 59.7, cpuSecondsPerGiB: 24.5, peakRssMiB: 143, storedBytes: 200e6, scfMemoryMb: 256 },
     { format: 'parquet', compression: 'snappy pages', dataset: '1 GiB of log JSON', seconds: 6.04, mbPerSecond: 177.8, cpuSecondsPerGiB: 4.25, peakRssMiB: 120.4, storedBytes: 91e6, scfMemoryMb: 128 },
@@ -24,6 +24,7 @@ describe('benchmark report', () => {
     expect(md).toContain('| 1 KiB | ckafka-to-cos, into COS | 4.00 | 250 | 120 | 2.0 | 3.5 |');
     expect(md).toContain('| 1 KiB: into COS vs null sink | 0.50x | 0.80x | no |');
     expect(md).toContain('| peak RSS dumping a 2 GiB backlog into COS | 140 MiB | 128 MiB | no |');
+    expect(md).toContain('| peak RSS dumping the 2 GiB backlog into COS as parquet | 121 MiB | 128 MiB | yes |');
     expect(md).toContain('49.5/s (99% of 50/s), 0 dropped | 95%, 0 dropped | yes |');
     expect(md).toContain('| lines | gzip | 18.0 | 60 | 24.50 | 143 | 200 | 1.00x | 256 |');
     // Stored bytes against lines + gzip, whatever the row order.
