@@ -70,4 +70,20 @@ describe('JsonlFormat', () => {
     }
     expect(tally).toEqual({ invalidUtf8: invalid, tombstones });
   });
+
+  it('escapes values longer than its 64 KiB chunk exactly, escapes straddling every chunk boundary', () => {
+    const format = new JsonlFormat(0);
+    // Escapes of 2 and 6 bytes at every phase around the chunk's end, in values up to 300 KiB.
+    for (const unit of ['"', '\u0001', 'ab"', 'abc\u001f', 'x'.repeat(1000) + '\n']) {
+      for (const size of [65535, 65536, 65537, 140000, 300000]) {
+        const text = unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+        const record: KafkaRecord = { offset: size, timestamp: 0, key: Buffer.from(text.slice(0, 70000)), value: Buffer.from(text), headers: [] };
+        const sink = new BufferSink();
+        const measured = format.measure(record);
+        format.write(record, sink, { tombstones: 0, invalidUtf8: 0 });
+        expect(sink.bytes().equals(Buffer.from(reference(0, record)))).toBe(true);
+        expect(measured).toBe(sink.bytes().length);
+      }
+    }
+  });
 });

@@ -8,8 +8,10 @@ const EXTRA = new Uint8Array(256);
 const SHORT: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x08: 0x62, 0x0c: 0x66, 0x0a: 0x6e, 0x0d: 0x72, 0x09: 0x74 };
 for (let b = 0; b < 0x20; b++) EXTRA[b] = 5;
 for (const b of Object.keys(SHORT)) EXTRA[Number(b)] = 1;
+/** The letter after the backslash of a short escape, 0 for the rest. */
+const SHORT_OF = new Uint8Array(256);
+for (const [b, letter] of Object.entries(SHORT)) SHORT_OF[Number(b)] = letter;
 const HEX = Buffer.from('0123456789abcdef');
-const UNICODE_ESCAPE = Buffer.from('u00');
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 
@@ -20,29 +22,45 @@ export function jsonStringLength(bytes: Uint8Array): number {
   return bytes.length + extra + 2;
 }
 
+/**
+ * Escaped bytes are gathered here and handed to the sink a chunk at a time. Appending each unescaped run
+ * as its own view allocated a Buffer per run: JSON values escape a quote every few dozen bytes, and on log
+ * lines that was 80 views a record, slowing `jsonl` to a fifth of `lines` and holding their garbage.
+ */
+const CHUNK_BYTES = 64 * 1024;
+const chunk = Buffer.allocUnsafe(CHUNK_BYTES + 6);
+
 /** Writes the JSON string for `bytes` (valid UTF-8); `length` is what jsonStringLength said. */
 export function writeJsonString(bytes: Buffer, length: number, sink: ByteSink): void {
   sink.appendByte(QUOTE);
   if (length === bytes.length + 2) {
     sink.append(bytes);
   } else {
-    let run = 0;
+    let at = 0;
     for (let i = 0; i < bytes.length; i++) {
+      // An escape takes at most 6 bytes: flush before one could pass the chunk's end.
+      if (at >= CHUNK_BYTES) {
+        sink.append(chunk.subarray(0, at));
+        at = 0;
+      }
       const b = bytes[i]!;
-      if (EXTRA[b] === 0) continue;
-      if (i > run) sink.append(bytes.subarray(run, i));
-      run = i + 1;
-      sink.appendByte(BACKSLASH);
-      const short = SHORT[b];
-      if (short !== undefined) {
-        sink.appendByte(short);
+      if (EXTRA[b] === 0) {
+        chunk[at++] = b;
+        continue;
+      }
+      chunk[at++] = BACKSLASH;
+      const short = SHORT_OF[b]!;
+      if (short !== 0) {
+        chunk[at++] = short;
       } else {
-        sink.append(UNICODE_ESCAPE);
-        sink.appendByte(HEX[b >> 4]!);
-        sink.appendByte(HEX[b & 15]!);
+        chunk[at++] = 0x75; // u
+        chunk[at++] = 0x30;
+        chunk[at++] = 0x30;
+        chunk[at++] = HEX[b >> 4]!;
+        chunk[at++] = HEX[b & 15]!;
       }
     }
-    if (run < bytes.length) sink.append(bytes.subarray(run));
+    if (at > 0) sink.append(chunk.subarray(0, at));
   }
   sink.appendByte(QUOTE);
 }
