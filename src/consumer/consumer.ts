@@ -14,6 +14,7 @@ import { createLogger, type Logger, type LoggerOptions } from '../log';
 import { parseContext, type InvocationContext } from '../scf/context';
 import { systemClock, type Clock } from '../util/clock';
 import { parseConsumerEvent, type ConsumerEvent } from './event';
+import { abortLeftoverUploads } from './leftover-uploads';
 import { estimatedPeakMiB } from './memory-need';
 
 export interface ConsumerDeps {
@@ -52,24 +53,6 @@ async function topicIdFor(config: Config, event: ConsumerEvent): Promise<string>
   const [{ createCkafkaClient }, { describeTopic }] = await Promise.all([import('../tencent/clients'), import('../tencent/topics')]);
   const client = createCkafkaClient({ credentials: config.credentials, region: config.region, endpoint: config.ckafka.endpoint });
   return (await describeTopic(client, config.ckafka.instanceId, event.topic)).topicId;
-}
-
-/** Aborts the multipart uploads crashed predecessors left (named in the lease), then clears them from it. */
-async function abortLeftovers(store: ObjectStore, lease: Lease, logger: Logger): Promise<void> {
-  const leftovers = lease.leftoverUploads;
-  if (leftovers.length === 0) return;
-  let aborted = true;
-  for (const upload of leftovers) {
-    await store.abortMultipart(upload.key, upload.uploadId).then(
-      () => logger.info({ key: upload.key, uploadId: upload.uploadId }, 'aborted a multipart upload left by a crashed consumer'),
-      (err) => {
-        aborted = false;
-        logger.warn({ key: upload.key, err: (err as Error).message }, 'could not abort a leftover multipart upload');
-      },
-    );
-  }
-  // Cleared only once every one is aborted: otherwise the next holder tries again.
-  if (aborted) await lease.clearLeftoverUploads();
 }
 
 /** One validated invocation: what it was asked, with what configuration, and when it started. */
@@ -171,7 +154,7 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
       }
       const lease = taken.lease;
       try {
-        await abortLeftovers(store, lease, logger);
+        await abortLeftoverUploads(store, lease, layout, ev.partition, logger);
         summary = await dump({ config, ev, ctx, groupId, logger, clock, startedAt }, kafka, store, layout, lease, taken.previous?.state);
         await lease.release();
       } catch (err) {

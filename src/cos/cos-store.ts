@@ -2,7 +2,7 @@
 // with advice, and reads the small things the dump relies on (ETags, metadata, server time).
 import type COS from 'cos-nodejs-sdk-v5';
 import { CosError, cosErrorCode, isRetriableCosError, toCosError } from './errors';
-import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './store';
+import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject, type UploadPage, type UploadRef } from './store';
 import { retry, type RetryOptions } from '../util/retry';
 
 export interface CosStoreOptions {
@@ -161,4 +161,17 @@ export class CosObjectStore implements ObjectStore {
     });
   }
 
+  async listMultipartUploads(prefix: string, after?: UploadRef): Promise<UploadPage> {
+    const result = await this.call('ListMultipartUploads', prefix, () =>
+      this.cos.multipartList({ ...this.target(), Prefix: prefix, Delimiter: '', KeyMarker: after?.key, UploadIdMarker: after?.uploadId, MaxUploads: 1000 }),
+    );
+    const listed = ([] as Array<{ Key?: string; UploadId?: string }>).concat(result.Upload ?? []);
+    const uploads = listed.map((u) => {
+      if (!u.Key || !u.UploadId) throw new CosError(`COS ListMultipartUploads ${this.bucket}/${prefix} answered an upload without a Key or UploadId`, 'InvalidResponse', undefined, undefined);
+      return { key: u.Key, uploadId: u.UploadId };
+    });
+    const truncated = String(result.IsTruncated) === 'true';
+    const next = truncated ? (result.NextKeyMarker ? { key: result.NextKeyMarker, uploadId: result.NextUploadIdMarker ?? '' } : uploads[uploads.length - 1]) : undefined;
+    return { uploads, next };
+  }
 }

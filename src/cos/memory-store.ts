@@ -3,7 +3,7 @@
 // kept so leases and manifests still work); unit tests use it whole.
 import { createHash, randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../util/clock';
-import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject } from './store';
+import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject, type UploadPage, type UploadRef } from './store';
 
 interface Entry {
   body: Buffer;
@@ -101,6 +101,15 @@ export class MemoryObjectStore implements ObjectStore {
 
   async abortMultipart(_key: string, uploadId: string): Promise<void> {
     this.uploads.delete(uploadId);
+  }
+
+  async listMultipartUploads(prefix: string, after?: UploadRef): Promise<UploadPage> {
+    const all = [...this.uploads].map(([uploadId, u]) => ({ key: u.key, uploadId }));
+    const listed = all
+      .filter((u) => u.key.startsWith(prefix) && (!after || u.key > after.key || (u.key === after.key && u.uploadId > after.uploadId)))
+      .sort((a, b) => (a.key === b.key ? (a.uploadId < b.uploadId ? -1 : 1) : a.key < b.key ? -1 : 1));
+    const uploads = listed.slice(0, 1000);
+    return { uploads, next: listed.length > uploads.length ? uploads[uploads.length - 1] : undefined };
   }
 
 }

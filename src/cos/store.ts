@@ -53,6 +53,29 @@ export interface ObjectStore {
   uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string>;
   completeMultipart(key: string, uploadId: string, parts: CompletedPart[], options?: { forbidOverwrite?: boolean }): Promise<{ etag: string }>;
   abortMultipart(key: string, uploadId: string): Promise<void>;
+  /** Multipart uploads in progress under a prefix, a page at a time (`after` is the last of the previous page). */
+  listMultipartUploads(prefix: string, after?: UploadRef): Promise<UploadPage>;
+}
+
+export interface UploadRef {
+  key: string;
+  uploadId: string;
+}
+
+export interface UploadPage {
+  uploads: UploadRef[];
+  /** Where the next page starts, when there is one. */
+  next?: UploadRef;
+}
+
+/** Every multipart upload in progress under a prefix, page by page. */
+export async function* listAllUploads(store: ObjectStore, prefix: string): AsyncGenerator<UploadRef> {
+  let after: UploadRef | undefined;
+  do {
+    const page = await store.listMultipartUploads(prefix, after);
+    yield* page.uploads;
+    after = page.next;
+  } while (after);
 }
 
 export class ObjectExistsError extends Error {

@@ -1,10 +1,11 @@
 // Exactly once in COS (DESIGN.md 2.1): a consumer killed between upload and commit, two consumers of one
 // partition at once, and SCF's retry of a finished event all leave each record in COS exactly once.
-import { BOOKKEEPING_SEGMENT } from '../../src/dump/keys';
+import { BOOKKEEPING_SEGMENT, dataObjectKey } from '../../src/dump/keys';
 import { expectSameBytes } from '../support/bytes';
 import { useTestCos } from '../support/cos';
-import { asLines, consumerEnv, dumpPartition, dumpWhenFree, readBack, spawnConsumer } from '../support/dump';
+import { asLines, consumerEnv, dumpPartition, dumpWhenFree, INSTANCE_ID, readBack, spawnConsumer, TOPIC_ID } from '../support/dump';
 import { createTopic, produce, uniqueTopic } from '../support/kafka';
+import { layoutOf } from '../support/reliability';
 import { KafkaClient } from '../../src/kafka/client';
 import { testBrokers } from '../support/kafka';
 
@@ -76,6 +77,33 @@ describe('exactly once', () => {
 
     expect(await dumpWhenFree(env, 0)).toMatchObject({ status: 'dumped', toOffset: 8000 });
     expect(await cos.listMultipartUploads(`${topic}/`)).toEqual([]);
+    expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
+  }, 60_000);
+
+  it('aborts the upload of a consumer killed before it recorded the upload id, and no other partition\'s', async () => {
+    const { topic, values } = await topicWith('kill-initiate', 8000);
+    const env = consumerEnv(cos, topic, { PART_SIZE_BYTES: String(1024 * 1024), LEASE_TTL_SECONDS: '5', LOG_LEVEL: 'info' });
+    // Another partition's upload in progress: its holder is alive as far as this one knows.
+    const otherKey = dataObjectKey(layoutOf(topic), Date.UTC(2026, 0, 1), 1, 0, '.txt');
+    const otherUpload = await cos.store.initMultipart(otherKey);
+    const consumer = spawnConsumer(env, 0);
+    // Killed as its Initiate request arrives: COS creates the upload, the consumer never learns its id.
+    cos.server.events.on('request', (op) => {
+      if (op === 'InitiateMultipartUpload') consumer.child.kill('SIGKILL');
+    });
+    await consumer.exited;
+    await new Promise((r) => setTimeout(r, 300));
+    const left = await cos.listMultipartUploads(`${topic}/`);
+    expect(left.map((u) => u.key.replace(`${topic}/`, '')).sort()).toEqual([
+      `${INSTANCE_ID}/${TOPIC_ID}/2026-01-01/${Date.UTC(2026, 0, 1)}_0_00000000000000000000.txt`,
+      `${INSTANCE_ID}/${TOPIC_ID}/2026-01-01/${Date.UTC(2026, 0, 1)}_1_00000000000000000000.txt`,
+    ]);
+    cos.server.events.removeAllListeners();
+
+    const logs: string[] = [];
+    expect(await dumpWhenFree(env, 0, { logs })).toMatchObject({ status: 'dumped', toOffset: 8000 });
+    expect(await cos.listMultipartUploads(`${topic}/`)).toEqual([{ key: otherKey, uploadId: otherUpload }]);
+    expect(logs.filter((line) => line.includes('no lease recorded'))).toHaveLength(1);
     expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
   }, 60_000);
 

@@ -149,6 +149,8 @@ it(`survives ${KILLS} SIGKILLs of consumers across ${PARTITIONS} partitions unde
     if (report.unexpectedExits.length > 0) problems.push(`consumers ended in an unexpected way: ${report.unexpectedExits.join(' | ')}`);
     if (report.kills < KILLS) problems.push(`${report.kills} kills landed, ${KILLS} were asked for`);
     if (report.cosFaultsTotal === 0) problems.push('no COS fault was injected');
+    // Every partition's last holder listed and aborted what its predecessors left, recorded or not.
+    if (report.multipartUploadsLeft > 0) problems.push(`${report.multipartUploadsLeft} multipart uploads were left neither completed nor aborted: ${report.uploadsLeftSamples.join(', ')}`);
     completed = true;
   } finally {
     soak.close();

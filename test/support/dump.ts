@@ -108,7 +108,7 @@ export function spawnConsumer(env: Record<string, string>, partition: number, ti
  * Dumps once the partition's lease is free: a killed consumer's lease blocks for LEASE_TTL_SECONDS after
  * its last renewal, give or take COS's one-second clock.
  */
-export async function dumpWhenFree(env: Record<string, string>, partition: number, options: { timeLimitMs?: number } = {}): Promise<ConsumerResult> {
+export async function dumpWhenFree(env: Record<string, string>, partition: number, options: { timeLimitMs?: number; logs?: string[] } = {}): Promise<ConsumerResult> {
   const deadline = Date.now() + (Number(env.LEASE_TTL_SECONDS ?? 30) + 10) * 1000;
   for (;;) {
     const result = await dumpPartition(env, partition, options);
