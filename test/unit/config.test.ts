@@ -26,7 +26,7 @@ describe('loadConfig', () => {
     expect(config.kafka.brokers).toEqual(['10.0.0.1:9092', '10.0.0.2:9092']);
     expect(config.kafka.topics).toEqual(['events']);
     expect(config.cos).toMatchObject({ bucket: 'archive-1250000000', region: 'ap-guangzhou', prefix: '', storageClass: 'STANDARD', partSizeBytes: 8 * 1024 * 1024, maxObjectBytes: 524288000 });
-    expect(config.dump).toEqual({ format: 'lines', formatSettings: { PARQUET_COMPRESSION: 'snappy', PARQUET_ROW_GROUP_BYTES: 4 * 1024 * 1024 }, compression: 'none', windowMinutes: 5, windowGraceSeconds: 30, flushOpenWindow: false, timestampToleranceMs: 3_600_000, keyLayout: 'original', leaseTtlMs: 30_000 });
+    expect(config.dump).toEqual({ format: 'lines', formatSettings: { PARQUET_COMPRESSION: 'snappy', PARQUET_ROW_GROUP_BYTES: 2 * 1024 * 1024 }, compression: 'none', windowMinutes: 5, windowGraceSeconds: 30, flushOpenWindow: false, timestampToleranceMs: 3_600_000, keyLayout: 'original', leaseTtlMs: 30_000 });
     expect(config.kafka.startPosition).toBe('earliest');
     expect(config.region).toBe('ap-guangzhou');
     expect(config.secrets).toEqual(['secret-key-value']);

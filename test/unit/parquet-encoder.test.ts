@@ -173,15 +173,15 @@ describe('PARQUET_FORMAT, the record-format contract', () => {
   const settingsOf = (env: Record<string, string | undefined>) =>
     Object.fromEntries(PARQUET_FORMAT.variables!.map((v) => [v.name, v.schema.parse(env[v.name])]));
 
-  test('its variables: snappy and 4 MiB row groups by default, unknown codecs refused', () => {
-    expect(settingsOf({})).toEqual({ PARQUET_COMPRESSION: 'snappy', PARQUET_ROW_GROUP_BYTES: 4 * 1024 * KiB });
+  test('its variables: snappy and 2 MiB row groups by default, unknown codecs refused', () => {
+    expect(settingsOf({})).toEqual({ PARQUET_COMPRESSION: 'snappy', PARQUET_ROW_GROUP_BYTES: 2 * 1024 * KiB });
     expect(settingsOf({ PARQUET_COMPRESSION: 'gzip', PARQUET_ROW_GROUP_BYTES: '1048576' })).toEqual({ PARQUET_COMPRESSION: 'gzip', PARQUET_ROW_GROUP_BYTES: 1024 * KiB });
     expect(() => settingsOf({ PARQUET_COMPRESSION: 'lzo' })).toThrow(/must be snappy, gzip, zstd, none/);
     expect(PARQUET_FORMAT.check!(settingsOf({ PARQUET_ROW_GROUP_BYTES: String(16 * 1024 * KiB) }), 8 * 1024 * KiB)).toEqual([
       'PARQUET_ROW_GROUP_BYTES: 16777216 is more than PART_SIZE_BYTES 8388608; a row group going up would hold more than one part buffer at once',
     ]);
     expect(PARQUET_FORMAT.check!(settingsOf({}), 8 * 1024 * KiB)).toEqual([]);
-    expect(PARQUET_FORMAT.memoryMiB(settingsOf({}))).toBe(7);
+    expect(PARQUET_FORMAT.memoryMiB(settingsOf({}))).toBe(5);
   });
 
   test('objects written through it are the writer\'s files, one after another, tallied per object', () => {
