@@ -73,6 +73,23 @@ export function isRetriableCode(code: number): boolean {
   return RETRIABLE.has(code);
 }
 
+/** What to do about a Fetch error code that retrying does not cure, for the codes that have advice. */
+const FETCH_ADVICE: Record<number, string> = {
+  [KafkaErrorCode.TOPIC_AUTHORIZATION_FAILED]: 'grant the SASL user read on the topic in the CKafka ACLs',
+  [KafkaErrorCode.CLUSTER_AUTHORIZATION_FAILED]: 'the broker took this fetch for a replica fetch; report it, with the broker version',
+  [KafkaErrorCode.UNSUPPORTED_COMPRESSION_TYPE]: 'the log holds zstd batches, which only Fetch v10+ may receive; the broker offered an older Fetch version',
+  [KafkaErrorCode.UNSUPPORTED_VERSION]: 'the broker refused the Fetch version it had itself offered in ApiVersions',
+  [KafkaErrorCode.CORRUPT_MESSAGE]: 'the broker found the stored batch damaged; nothing from it was written',
+  [KafkaErrorCode.UNKNOWN_SERVER_ERROR]: "the broker failed without saying why; see the broker's log",
+  // Fetch sessions, topic ids and tiered storage belong to request versions this consumer does not send.
+  [KafkaErrorCode.FETCH_SESSION_ID_NOT_FOUND]: 'this consumer opens no fetch session',
+  [KafkaErrorCode.INVALID_FETCH_SESSION_EPOCH]: 'this consumer opens no fetch session',
+  [KafkaErrorCode.FETCH_SESSION_TOPIC_ID_ERROR]: 'this consumer sends topic names, not ids',
+  [KafkaErrorCode.UNKNOWN_TOPIC_ID]: 'this consumer sends topic names, not ids',
+  [KafkaErrorCode.INCONSISTENT_TOPIC_ID]: 'this consumer sends topic names, not ids',
+  [KafkaErrorCode.OFFSET_MOVED_TO_TIERED_STORAGE]: 'the broker should have served the offset from tiered storage itself',
+};
+
 /**
  * The error a partition-level Fetch error code becomes, once retrying is no answer (codes in RETRIABLE
  * are retried first; OFFSET_OUT_OF_RANGE is the reader's OffsetOutOfRangeError). Codes with advice of
@@ -80,22 +97,7 @@ export function isRetriableCode(code: number): boolean {
  */
 export function fetchFailure(topic: string, partition: number, offset: number, code: number): KafkaError {
   const where = `fetch ${topic}/${partition} at offset ${offset}`;
-  const advice: Record<number, string> = {
-    [KafkaErrorCode.TOPIC_AUTHORIZATION_FAILED]: 'grant the SASL user read on the topic in the CKafka ACLs',
-    [KafkaErrorCode.CLUSTER_AUTHORIZATION_FAILED]: 'the broker took this fetch for a replica fetch; report it, with the broker version',
-    [KafkaErrorCode.UNSUPPORTED_COMPRESSION_TYPE]: 'the log holds zstd batches, which only Fetch v10+ may receive; the broker offered an older Fetch version',
-    [KafkaErrorCode.UNSUPPORTED_VERSION]: 'the broker refused the Fetch version it had itself offered in ApiVersions',
-    [KafkaErrorCode.CORRUPT_MESSAGE]: 'the broker found the stored batch damaged; nothing from it was written',
-    [KafkaErrorCode.UNKNOWN_SERVER_ERROR]: "the broker failed without saying why; see the broker's log",
-    // Fetch sessions, topic ids and tiered storage belong to request versions this consumer does not send.
-    [KafkaErrorCode.FETCH_SESSION_ID_NOT_FOUND]: 'this consumer opens no fetch session',
-    [KafkaErrorCode.INVALID_FETCH_SESSION_EPOCH]: 'this consumer opens no fetch session',
-    [KafkaErrorCode.FETCH_SESSION_TOPIC_ID_ERROR]: 'this consumer sends topic names, not ids',
-    [KafkaErrorCode.UNKNOWN_TOPIC_ID]: 'this consumer sends topic names, not ids',
-    [KafkaErrorCode.INCONSISTENT_TOPIC_ID]: 'this consumer sends topic names, not ids',
-    [KafkaErrorCode.OFFSET_MOVED_TO_TIERED_STORAGE]: 'the broker should have served the offset from tiered storage itself',
-  };
-  const hint = advice[code];
+  const hint = FETCH_ADVICE[code];
   return new KafkaError(`${where}: ${describeErrorCode(code)}${hint ? `; ${hint}` : ''}`, code, false);
 }
 

@@ -19,6 +19,9 @@ interface Lz4Glue {
 
 let blockDecoder: BindgenBytesFunction | undefined;
 
+/** The little-endian uint32 at src[i]: frame fields, block size words and xxHash input all read this way. */
+const u32le = (src: Uint8Array, i: number) => (src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24)) >>> 0;
+
 /**
  * The exact decompressed size of the LZ4 block src[start, end), from its sequence headers alone (no bytes
  * copied): lz4_flex decodes a block only when told its size.
@@ -88,7 +91,7 @@ export function xxh32(data: Uint8Array, start: number, end: number): number {
   const P4 = 668265263;
   const P5 = 374761393;
   const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r));
-  const read32 = (i: number) => (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)) >>> 0;
+  const read32 = (i: number) => u32le(data, i);
   let i = start;
   let h: number;
   if (end - start >= 16) {
@@ -131,7 +134,7 @@ export function xxh32(data: Uint8Array, start: number, end: number): number {
 function frameBound(src: Uint8Array, pos: number, blockMax: number, blockChecksums: boolean): number {
   let bound = 0;
   while (pos + 4 <= src.length) {
-    const word = (src[pos]! | (src[pos + 1]! << 8) | (src[pos + 2]! << 16) | (src[pos + 3]! << 24)) >>> 0;
+    const word = u32le(src, pos);
     if (word === 0) break;
     const size = word & 0x7fffffff;
     bound += (word & 0x80000000) !== 0 ? size : blockMax;
@@ -147,7 +150,7 @@ function frameBound(src: Uint8Array, pos: number, blockMax: number, blockChecksu
  */
 export function decodeLz4Frame(src: Uint8Array, out: OutputBuffer, brokenHeaderChecksum: boolean): Buffer {
   const end = src.length;
-  if (end < 7 || (src[0]! | (src[1]! << 8) | (src[2]! << 16) | (src[3]! << 24)) >>> 0 !== MAGIC) throw new CorruptDataError('lz4: not an LZ4 frame (bad magic number)');
+  if (end < 7 || u32le(src, 0) !== MAGIC) throw new CorruptDataError('lz4: not an LZ4 frame (bad magic number)');
   const flags = src[4]!;
   if (flags >>> 6 !== 1) throw new CorruptDataError(`lz4: frame version ${flags >>> 6} is not 1`);
   if (!(flags & 0x20)) throw new CorruptDataError('lz4: a frame of dependent blocks, which Kafka does not write (its Java clients refuse them)');
@@ -160,7 +163,7 @@ export function decodeLz4Frame(src: Uint8Array, out: OutputBuffer, brokenHeaderC
   let contentSize = -1;
   if (contentSizePresent) {
     if (pos + 8 > end) throw new CorruptDataError('lz4: truncated frame header');
-    contentSize = (src[pos]! | (src[pos + 1]! << 8) | (src[pos + 2]! << 16)) + (src[pos + 3]! << 24 >>> 0) + (src[pos + 4]! | (src[pos + 5]! << 8) | (src[pos + 6]! << 16) | (src[pos + 7]! << 24)) * 2 ** 32;
+    contentSize = u32le(src, pos) + u32le(src, pos + 4) * 2 ** 32;
     pos += 8;
   }
   if (dictionaryId) pos += 4;
@@ -175,7 +178,7 @@ export function decodeLz4Frame(src: Uint8Array, out: OutputBuffer, brokenHeaderC
   let d = 0;
   for (;;) {
     if (pos + 4 > end) throw new CorruptDataError('lz4: truncated block size');
-    const word = (src[pos]! | (src[pos + 1]! << 8) | (src[pos + 2]! << 16) | (src[pos + 3]! << 24)) >>> 0;
+    const word = u32le(src, pos);
     pos += 4;
     if (word === 0) break; // end mark
     const size = word & 0x7fffffff;
