@@ -3,7 +3,7 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { BufferPool, ObjectUpload } from '../cos/object-upload';
-import { decompress, loadZstd, OutputBuffer, ZSTD, zstdCompressor } from '../kafka/codecs';
+import { decodeZstd, loadZstd, OutputBuffer, zstdCompressor } from '../kafka/codecs';
 import { GZIP_MEMBER_BYTES, GzipBody, PlainBody, type ObjectBody } from './object-body';
 import { ZSTD_FRAME_BYTES, ZSTD_LEVEL, ZstdBody } from './zstd-body';
 
@@ -17,8 +17,8 @@ export interface CompressionSpec {
   prepare?(): Promise<void>;
   /** `pool(size)` gives the consumer's pool of buffers of that size, made when a compression first asks. */
   body(upload: ObjectUpload, pool: (bufferBytes: number) => BufferPool): ObjectBody;
-  /** A stored object's bytes as the format wrote them (`verify --deep` reads objects back). */
-  read(stored: Buffer): Promise<Buffer>;
+  /** A stored object's bytes as the format wrote them, `bytes` long (its manifest's contentBytes; `verify --deep` reads objects back). */
+  read(stored: Buffer, bytes: number): Promise<Buffer>;
 }
 
 /** Objects are split well below this (MAX_OBJECT_BYTES), so a larger one is not ours. */
@@ -36,10 +36,11 @@ const DECLARED = {
     memoryMiB: 8,
     prepare: loadZstd,
     body: (upload, pool) => new ZstdBody(upload, pool(ZSTD_FRAME_BYTES), zstdCompressor(ZSTD_LEVEL)),
-    read: async (stored) => {
+    read: async (stored, bytes) => {
       await loadZstd();
-      // The reader's decoder takes concatenated frames whole; the copy out of its buffer outlives the next use.
-      return Buffer.from(decompress(ZSTD, stored, new OutputBuffer(READ_LIMIT_BYTES)));
+      // The reader's decoder takes the concatenated frames whole, in one pass when told the size (each frame
+      // declares only its own 1 MiB); its output is a view of a buffer made for this object alone.
+      return decodeZstd(stored, new OutputBuffer(READ_LIMIT_BYTES, Math.min(bytes, READ_LIMIT_BYTES)), bytes);
     },
   },
 } satisfies Record<string, CompressionSpec>;

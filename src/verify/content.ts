@@ -53,7 +53,7 @@ export async function checkContent(store: ObjectStore, partition: number, manife
       fail('object missing');
       continue;
     }
-    const actual = await COMPRESSIONS[manifest.compression].read(stored.body);
+    const actual = await COMPRESSIONS[manifest.compression].read(stored.body, manifest.contentBytes);
     const want = expected.bytes();
     report.objectsChecked++;
     report.recordsChecked += records;

@@ -7,7 +7,7 @@ import { decodeSnappy } from './snappy';
 import { decodeZstd, loadZstd } from './zstd';
 
 export { CorruptDataError, DecompressedSizeError, OutputBuffer } from './output';
-export { loadZstd, zstdCompressor, type ZstdCompressor } from './zstd';
+export { decodeZstd, loadZstd, zstdCompressor, type ZstdCompressor } from './zstd';
 
 export const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export const ZSTD = 4;

@@ -49,7 +49,8 @@ class ZstdDecoder {
     this.output = new Region(module);
   }
 
-  decode(src: Uint8Array, out: OutputBuffer): Buffer {
+  /** `sizeHint`: the output's size when the caller knows it (several frames declare only their own). */
+  decode(src: Uint8Array, out: OutputBuffer, sizeHint = 0): Buffer {
     const m = this.module;
     const inPtr = this.input.ensure(src.length);
     m.HEAPU8.set(src, inPtr);
@@ -57,7 +58,7 @@ class ZstdDecoder {
     const declared = m._ZSTD_getFrameContentSize(inPtr, src.length);
     if (declared === -2) throw new CorruptDataError('zstd: not a zstd frame');
     if (declared > out.limit) throw new DecompressedSizeError(declared, out.limit);
-    let capacity = Math.min(out.limit, Math.max(declared >= 0 ? declared : src.length * 8, this.output.size, 64 * 1024));
+    let capacity = Math.min(out.limit, Math.max(declared >= 0 ? declared : src.length * 8, sizeHint, this.output.size, 64 * 1024));
     for (;;) {
       const outPtr = this.output.ensure(capacity);
       const result = m._ZSTD_decompress(outPtr, capacity, inPtr, src.length);
@@ -131,9 +132,9 @@ export function loadZstd(): Promise<void> {
   return loading;
 }
 
-export function decodeZstd(src: Uint8Array, out: OutputBuffer): Buffer {
+export function decodeZstd(src: Uint8Array, out: OutputBuffer, sizeHint?: number): Buffer {
   if (!decoder) throw new Error('zstd: loadZstd() must complete before decoding');
-  return decoder.decode(src, out);
+  return decoder.decode(src, out, sizeHint);
 }
 
 const compressors = new Map<number, ZstdCompressor>();
