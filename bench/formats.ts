@@ -8,6 +8,7 @@ import { scfMemorySizeFor } from '../src/deploy/scf-memory';
 import { logLine, writeLinesFile } from '../src/local/kafka/datasets';
 import { kcatProduce } from '../src/local/kafka/producers';
 import { createTopicAndWait } from '../src/local/kafka/topics';
+import { measure } from './compressed';
 import type { BenchEnv, Contestants } from './contestants';
 import type { FormatRow } from './report';
 
@@ -40,17 +41,7 @@ export async function runFormats(env: BenchEnv, contestants: Contestants, gib: n
     const rows: FormatRow[] = [];
     for (const run of FORMAT_RUNS) {
       const r = await contestants.ours(topic, 'cos', run.env, lines.records);
-      const row: FormatRow = {
-        format: run.format,
-        compression: run.compression,
-        dataset: `${gib} GiB of log JSON`,
-        seconds: r.seconds,
-        mbPerSecond: bytes / 1e6 / r.seconds,
-        cpuSecondsPerGiB: r.cpuSeconds / (bytes / GiB),
-        peakRssMiB: r.peakRssMiB,
-        storedBytes: r.storedBytes!,
-        scfMemoryMb: scfMemorySizeFor(r.peakRssMiB),
-      };
+      const row: FormatRow = { format: run.format, compression: run.compression, dataset: `${gib} GiB of log JSON`, ...measure(r, bytes), storedBytes: r.storedBytes!, scfMemoryMb: scfMemorySizeFor(r.peakRssMiB) };
       rows.push(row);
       env.log(`  ${run.format}, ${run.compression}: ${r.seconds.toFixed(1)} s, ${row.mbPerSecond.toFixed(0)} MB/s, peak ${r.peakRssMiB.toFixed(0)} MiB, stored ${(row.storedBytes / 1e6).toFixed(0)} MB`);
     }
