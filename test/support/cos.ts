@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCosClient } from '../../src/cos/client';
 import { CosObjectStore } from '../../src/cos/cos-store';
+import { listAllUploads } from '../../src/cos/store';
 import { startCosServer, type CosServer } from '../../src/local/cos-server';
 
 export const TEST_BUCKET = 'test-1250000000';
@@ -15,14 +16,15 @@ export interface TestCos {
   dir: string;
   client: ReturnType<typeof createCosClient>;
   store: CosObjectStore;
-  /** Multipart uploads in progress under a prefix (COS ListMultipartUploads through the SDK). */
+  /** Multipart uploads in progress under a prefix (COS ListMultipartUploads through the product's store, every page). */
   listMultipartUploads(prefix: string): Promise<Array<{ key: string; uploadId: string }>>;
   stop(): Promise<void>;
 }
 
-async function listMultipartUploads(client: TestCos['client'], prefix: string): Promise<Array<{ key: string; uploadId: string }>> {
-  const result = await client.multipartList({ Bucket: TEST_BUCKET, Region: TEST_REGION, Prefix: prefix, Delimiter: '' });
-  return (result.Upload ?? []).map((u) => ({ key: u.Key, uploadId: u.UploadId }));
+async function listMultipartUploads(store: CosObjectStore, prefix: string): Promise<Array<{ key: string; uploadId: string }>> {
+  const uploads: Array<{ key: string; uploadId: string }> = [];
+  for await (const upload of listAllUploads(store, prefix)) uploads.push(upload);
+  return uploads;
 }
 
 export async function startTestCos(extraCredentials: Array<{ secretId: string; secretKey: string; sessionToken?: string }> = []): Promise<TestCos> {
@@ -35,7 +37,7 @@ export async function startTestCos(extraCredentials: Array<{ secretId: string; s
     dir,
     client,
     store,
-    listMultipartUploads: (prefix) => listMultipartUploads(client, prefix),
+    listMultipartUploads: (prefix) => listMultipartUploads(store, prefix),
     stop: async () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
