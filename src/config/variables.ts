@@ -211,7 +211,7 @@ const DECLARED = [
     name: 'DECOMPRESSED_BATCH_MAX_BYTES',
     schema: withDefault(integer(MiB, 256 * MiB), String(16 * MiB)),
     description:
-      'The most bytes one compressed record batch may decompress to. Batches are decompressed one at a time into one reused buffer that grows to the largest batch seen, up to this; a batch over it fails the invocation naming its offset (nothing is written or committed). Raise it with the function\'s memory for topics of huge compressed records.',
+      'The most bytes one compressed record batch may decompress to. Batches are decompressed one at a time into one reused buffer of this size, of which only the pages the largest batch wrote take memory; a batch over it fails the invocation naming its offset (nothing is written or committed). Raise it with the function\'s memory for topics of huge compressed records.',
     default: String(16 * MiB),
   },
   {

@@ -16,6 +16,8 @@ const API_VERSIONS = 18;
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 const READ_BUFFER_BYTES = 256 * 1024;
+/** Address space reserved for the first response larger than the pooled buffers (16 MiB holds a 15 MiB record). */
+const LARGE_RESPONSE_RESERVE_BYTES = 16 * 1024 * 1024;
 
 export interface FetchConnectionOptions {
   host: string;
@@ -60,9 +62,9 @@ class ResponsePool {
   take(bytes: number): { buffer: Buffer; release: () => void } {
     if (bytes > this.size) {
       const kept = this.large;
-      // Grown in powers of two: records of 4, 8, 12 and 15 MiB take two allocations, not four, and the
-      // buffers outgrown wait for V8 to collect them (tens of MiB at the peak when each was exact).
-      const buffer = kept && kept.length >= bytes ? kept : Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(bytes)));
+      // At least LARGE_RESPONSE_RESERVE_BYTES, in powers of two: pages never written take no memory, and each
+      // outgrown buffer stayed resident until a full collection (tens of MiB at the peak when each was exact).
+      const buffer = kept && kept.length >= bytes ? kept : Buffer.allocUnsafe(Math.max(LARGE_RESPONSE_RESERVE_BYTES, 2 ** Math.ceil(Math.log2(bytes))));
       this.large = undefined;
       return lent(buffer, () => {
         if (!this.large || this.large.length < buffer.length) this.large = buffer;
