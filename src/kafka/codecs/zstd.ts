@@ -58,9 +58,14 @@ class ZstdDecoder {
     const declared = m._ZSTD_getFrameContentSize(inPtr, src.length);
     if (declared === -2) throw new CorruptDataError('zstd: not a zstd frame');
     if (declared > out.limit) throw new DecompressedSizeError(declared, out.limit);
-    let capacity = Math.min(out.limit, Math.max(declared >= 0 ? declared : src.length * 8, sizeHint, this.output.size, 64 * 1024));
+    // A frame that does not declare its size (the Java client streams its frames) is decoded with room for
+    // the whole limit: guessing decoded it again at every doubling, and each outgrown region stayed in the
+    // module's memory, which never shrinks (Java-producer zstd: 24 MiB of it). Pages never written take no
+    // memory.
+    const hint = Math.min(out.limit, sizeHint);
+    let capacity = declared >= 0 ? Math.max(declared, hint) : hint > 0 ? hint : out.limit;
     for (;;) {
-      const outPtr = this.output.ensure(capacity);
+      const outPtr = this.output.ensure(Math.max(1, capacity));
       const result = m._ZSTD_decompress(outPtr, capacity, inPtr, src.length);
       if (!m._ZSTD_isError(result)) {
         const dst = out.reserve(result);
