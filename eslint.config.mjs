@@ -16,4 +16,18 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // zod's classic API would put all of zod back in the SCF bundles (see src/util/zod.ts).
+    files: ['src/**/*.ts', 'functions/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['src/util/zod.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: "Use `import * as z from '…/util/zod'`." }],
+          patterns: [{ group: ['zod/*'], message: "Use `import * as z from '…/util/zod'`." }],
+        },
+      ],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 // What a configuration variable is, and the schema pieces variables are made of. Kept apart from the
 // table of variables so that a format can declare its own without importing the whole table.
-import { z } from 'zod';
+import * as z from '../util/zod';
 
 export type FunctionRole = 'consumer' | 'scheduler';
 
@@ -9,7 +9,7 @@ export interface Variable {
   /** The original Python dump functions' lower-case name, accepted so existing deployments switch over as is. */
   alias?: string;
   /** Parses the raw string (or undefined when unset) into its value. */
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   description: string;
   /** Shown in the reference; the schema applies it. */
   default?: string;
@@ -22,15 +22,19 @@ export interface Variable {
 
 export const MiB = 1024 * 1024;
 
-export const text = () => z.string().trim().min(1, 'must not be empty');
-export const optionalText = () => text().optional();
+export const text = () => z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
+export const optionalText = () => z.optional(text());
 export const integer = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-export const withDefault = <T extends z.ZodType<unknown, string>>(schema: T, value: string) => z.string().optional().transform((raw) => raw ?? value).pipe(schema);
+  z.pipe(
+    z.pipe(z.string().check(z.trim(), z.regex(/^\d+$/, 'must be a whole number')), z.transform(Number)),
+    z.number().check(z.int(), z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
+  );
+export const withDefault = <T extends z.ZodMiniType<unknown, string>>(schema: T, value: string) =>
+  z.pipe(z.pipe(z.optional(z.string()), z.transform((raw: string | undefined) => raw ?? value)), schema);
+// Named so that the transform can be typed: a mini transform does not take its input type from the pipe.
+const FLAG_WORDS = ['true', 'false', '1', '0', 'yes', 'no'] as const;
 export const flag = (value: 'true' | 'false') =>
-  withDefault(z.string().trim().toLowerCase().pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')), value).transform((v) => ['true', '1', 'yes'].includes(v));
+  z.pipe(
+    withDefault(z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.enum(FLAG_WORDS, 'must be true or false')), value),
+    z.transform((v: (typeof FLAG_WORDS)[number]) => ['true', '1', 'yes'].includes(v)),
+  );

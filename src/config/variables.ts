@@ -1,6 +1,6 @@
 // Every SCF environment variable the product reads, in one table: the loader, the README's configuration
 // reference and the serverless.yml check all come from here. Formats add variables of their own.
-import { z } from 'zod';
+import * as z from '../util/zod';
 import { COMPRESSION_NAMES, COMPRESSIONS } from '../dump/compression';
 import { FORMAT_NAMES, FORMATS } from '../dump/format/registry';
 import { flag, integer, MiB, optionalText, text, withDefault, type FunctionRole, type Variable } from './variable';
@@ -15,22 +15,26 @@ const choices = (registry: Record<string, { description: string }>) =>
     .map(([name, spec]) => `\`${name}\`, ${spec.description}`)
     .join('; ');
 const list = () =>
-  text()
-    .transform((raw) => raw.split(',').map((item) => item.trim()).filter(Boolean))
-    .pipe(z.array(z.string()).min(1, 'must list at least one item'));
+  z.pipe(
+    z.pipe(
+      text(),
+      z.transform((raw: string) => raw.split(',').map((item) => item.trim()).filter(Boolean)),
+    ),
+    z.array(z.string()).check(z.minLength(1, 'must list at least one item')),
+  );
 
 const DECLARED = [
   {
     name: 'KAFKA_BROKERS',
     alias: 'kafka_address',
-    schema: list().pipe(z.array(z.string().regex(HOST_PORT, 'each broker must be host:port'))),
+    schema: z.pipe(list(), z.array(z.string().check(z.regex(HOST_PORT, 'each broker must be host:port')))),
     description: "Comma-separated `host:port` list: the CKafka instance's VPC address (public address with SASL for access from outside the VPC).",
     requiredBy: ['consumer', 'scheduler'],
   },
   {
     name: 'KAFKA_TOPIC',
     alias: 'topic_name',
-    schema: list().pipe(z.array(z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'topic names use letters, digits, ".", "_" and "-" (at most 249)'))),
+    schema: z.pipe(list(), z.array(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,249}$/, 'topic names use letters, digits, ".", "_" and "-" (at most 249)')))),
     description: 'Topic to dump; several topics may be listed, comma-separated (the scheduler fans out over all of them).',
     requiredBy: ['consumer', 'scheduler'],
   },
@@ -42,7 +46,7 @@ const DECLARED = [
   },
   {
     name: 'KAFKA_SASL_MECHANISM',
-    schema: z.string().trim().toLowerCase().pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], 'must be plain, scram-sha-256 or scram-sha-512')).optional(),
+    schema: z.optional(z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], 'must be plain, scram-sha-256 or scram-sha-512'))),
     description: "SASL mechanism for public-network access (CKafka uses `plain`); set with the username and password.",
   },
   { name: 'KAFKA_SASL_USERNAME', schema: optionalText(), description: 'SASL username (CKafka: `instanceId#user`).' },
@@ -50,49 +54,49 @@ const DECLARED = [
   { name: 'KAFKA_SSL', schema: flag('false'), description: 'Connect to the brokers with TLS.', default: 'false' },
   {
     name: 'KAFKA_SSL_CA',
-    schema: z.string().trim().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'must be a PEM certificate (-----BEGIN CERTIFICATE-----...)').optional(),
+    schema: z.optional(z.string().check(z.trim(), z.regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'must be a PEM certificate (-----BEGIN CERTIFICATE-----...)'))),
     description: "PEM certificate of the CA that signed the brokers' TLS certificates, when it is not a public CA (implies KAFKA_SSL).",
   },
   {
     name: 'CKAFKA_INSTANCE_ID',
     alias: 'instance_id',
-    schema: text().pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka instance id such as ckafka-abcd1234')),
+    schema: z.pipe(text(), z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka instance id such as ckafka-abcd1234'))),
     description: 'CKafka instance id; the first segment of every object key.',
     requiredBy: ['consumer', 'scheduler'],
   },
   {
     name: 'CKAFKA_TOPIC_ID',
     alias: 'topic_id',
-    schema: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka topic id such as topic-4dyo4uuw').optional(),
+    schema: z.optional(z.string().check(z.trim(), z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka topic id such as topic-4dyo4uuw'))),
     description: 'CKafka topic id, the second key segment. Looked up with `DescribeTopicAttributes` when unset; only valid with a single topic.',
     default: 'looked up',
   },
   {
     name: 'COS_BUCKET',
     alias: 'bucket_address',
-    schema: text().pipe(z.string().regex(/^[a-z0-9-]{1,50}-\d{6,}(\.cos\.[a-z0-9-]+\.myqcloud\.com)?$/, 'must be a bucket name like name-1250000000 (or its cos.REGION.myqcloud.com address)')),
+    schema: z.pipe(text(), z.string().check(z.regex(/^[a-z0-9-]{1,50}-\d{6,}(\.cos\.[a-z0-9-]+\.myqcloud\.com)?$/, 'must be a bucket name like name-1250000000 (or its cos.REGION.myqcloud.com address)'))),
     description: 'Destination bucket `name-appid`, in the same region as the CKafka instance. The original\'s full bucket address is accepted too.',
     requiredBy: ['consumer'],
   },
   {
     name: 'COS_REGION',
     alias: 'region',
-    schema: z.string().trim().regex(/^[a-z]{2,}-[a-z0-9-]+$/, 'must be a region such as ap-guangzhou').optional(),
+    schema: z.optional(z.string().check(z.trim(), z.regex(/^[a-z]{2,}-[a-z0-9-]+$/, 'must be a region such as ap-guangzhou'))),
     description: "The bucket's region, such as `ap-guangzhou` (required unless the bucket address carries it).",
   },
   {
     name: 'COS_PREFIX',
     alias: 'file_path_prefix',
     schema: withDefault(
-      z
-        .string()
-        .trim()
-        .refine((prefix) => !prefix.startsWith('/'), 'must not start with "/"')
-        .refine((prefix) => !prefix.split('/').some((segment) => segment === '..' || segment === '.'), 'must not contain "." or ".." segments')
+      z.string().check(
+        z.trim(),
+        z.refine((prefix) => !prefix.startsWith('/'), 'must not start with "/"'),
+        z.refine((prefix) => !prefix.split('/').some((segment) => segment === '..' || segment === '.'), 'must not contain "." or ".." segments'),
         // eslint-disable-next-line no-control-regex
-        .refine((prefix) => !/[\u0000-\u001f\u007f]/.test(prefix), 'must not contain control characters')
-        .refine((prefix) => !prefix.includes('//'), 'must not contain empty segments ("//")')
-        .refine((prefix) => Buffer.byteLength(prefix) <= 200, 'must be at most 200 bytes (COS keys are at most 850)'),
+        z.refine((prefix) => !/[\u0000-\u001f\u007f]/.test(prefix), 'must not contain control characters'),
+        z.refine((prefix) => !prefix.includes('//'), 'must not contain empty segments ("//")'),
+        z.refine((prefix) => Buffer.byteLength(prefix) <= 200, 'must be at most 200 bytes (COS keys are at most 850)'),
+      ),
       '',
     ),
     description: 'Key prefix for everything the product writes, such as `ckafka/` (no leading `/`).',
@@ -101,31 +105,31 @@ const DECLARED = [
   {
     name: 'COS_STORAGE_CLASS',
     schema: withDefault(
-      z.string().trim().toUpperCase().pipe(z.enum(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'ARCHIVE', 'DEEP_ARCHIVE', 'MAZ_STANDARD', 'MAZ_STANDARD_IA'], 'must be a COS storage class such as STANDARD or STANDARD_IA')),
+      z.pipe(z.string().check(z.trim(), z.toUpperCase()), z.enum(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'ARCHIVE', 'DEEP_ARCHIVE', 'MAZ_STANDARD', 'MAZ_STANDARD_IA'], 'must be a COS storage class such as STANDARD or STANDARD_IA')),
       'STANDARD',
     ),
     description: 'Storage class of the data objects (the original used `STANDARD_IA`).',
     default: 'STANDARD',
   },
-  { name: 'COS_ENDPOINT', schema: z.string().trim().url('must be a URL such as http://127.0.0.1:9000').optional(), description: 'COS address override, for the local COS server (`http://127.0.0.1:PORT`).', localOnly: true },
-  { name: 'TC_SCF_ENDPOINT', schema: z.string().trim().url('must be a URL').optional(), description: 'SCF API address override, for the local API emulator.', localOnly: true },
-  { name: 'TC_CKAFKA_ENDPOINT', schema: z.string().trim().url('must be a URL').optional(), description: 'CKafka API address override, for the local API emulator.', localOnly: true },
+  { name: 'COS_ENDPOINT', schema: z.optional(z.string().check(z.trim(), z.url('must be a URL such as http://127.0.0.1:9000'))), description: 'COS address override, for the local COS server (`http://127.0.0.1:PORT`).', localOnly: true },
+  { name: 'TC_SCF_ENDPOINT', schema: z.optional(z.string().check(z.trim(), z.url('must be a URL'))), description: 'SCF API address override, for the local API emulator.', localOnly: true },
+  { name: 'TC_CKAFKA_ENDPOINT', schema: z.optional(z.string().check(z.trim(), z.url('must be a URL'))), description: 'CKafka API address override, for the local API emulator.', localOnly: true },
   {
     name: 'CONSUMER_FUNCTION_NAME',
     alias: 'consumer_function_name',
-    schema: text().pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{1,59}$/, 'must be an SCF function name')),
+    schema: z.pipe(text(), z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_-]{1,59}$/, 'must be an SCF function name'))),
     description: 'The consumer function the scheduler invokes.',
     requiredBy: ['scheduler'],
   },
   {
     name: 'FUNCTION_NAMESPACE',
-    schema: withDefault(text().pipe(z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'must be an SCF namespace (letters, digits, "_" and "-")')), 'default'),
+    schema: withDefault(z.pipe(text(), z.string().check(z.regex(/^[A-Za-z0-9_-]{1,30}$/, 'must be an SCF namespace (letters, digits, "_" and "-")'))), 'default'),
     description: "The consumer function's namespace.",
     default: 'default',
   },
   {
     name: 'FUNCTION_QUALIFIER',
-    schema: withDefault(text().pipe(z.string().regex(/^(\$LATEST|[A-Za-z0-9_-]{1,64})$/, 'must be $LATEST, a version number or an alias name')), '$LATEST'),
+    schema: withDefault(z.pipe(text(), z.string().check(z.regex(/^(\$LATEST|[A-Za-z0-9_-]{1,64})$/, 'must be $LATEST, a version number or an alias name'))), '$LATEST'),
     description: 'Version or alias of the consumer function to invoke.',
     default: '$LATEST',
   },
@@ -139,7 +143,7 @@ const DECLARED = [
   { name: 'INVOKE_CONCURRENCY', schema: withDefault(integer(1, 200), '16'), description: 'Invoke requests the scheduler keeps in flight at once.', default: '16' },
   {
     name: 'WINDOW_MINUTES',
-    schema: withDefault(integer(5, 60).refine((minutes) => 60 % minutes === 0, 'must divide an hour (5, 6, 10, 12, 15, 20, 30 or 60), so that windows line up with hours and days'), '5'),
+    schema: withDefault(integer(5, 60).check(z.refine((minutes) => 60 % minutes === 0, 'must divide an hour (5, 6, 10, 12, 15, 20, 30 or 60), so that windows line up with hours and days')), '5'),
     description: 'Time window of the key layout and the timer period: 5, 6, 10, 12, 15, 20, 30 or 60 (a divisor of an hour, so windows never cross an hour or a day).',
     default: '5',
   },
@@ -176,11 +180,10 @@ const DECLARED = [
     name: 'START_POSITION',
     alias: 'offset_type',
     schema: withDefault(
-      z
-        .string()
-        .trim()
-        .toLowerCase()
-        .pipe(z.union([z.enum(['earliest', 'latest']), z.string().regex(/^\d{10,16}$/, 'must be earliest, latest or an epoch-millisecond timestamp').transform(Number)])),
+      z.pipe(
+        z.string().check(z.trim(), z.toLowerCase()),
+        z.union([z.enum(['earliest', 'latest']), z.pipe(z.string().check(z.regex(/^\d{10,16}$/, 'must be earliest, latest or an epoch-millisecond timestamp')), z.transform(Number))]),
+      ),
       'earliest',
     ),
     description: 'Where a partition starts when the group has no committed offset: `earliest`, `latest` or an epoch-ms timestamp.',

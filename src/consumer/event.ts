@@ -1,18 +1,16 @@
 // The event the scheduler sends each consumer invocation (also what a user may send by hand).
-import { z } from 'zod';
+import * as z from '../util/zod';
 
-export const ConsumerEventSchema = z
-  .object({
-    topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name'),
-    partition: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(1_000_000),
-    topicId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka topic id').optional(),
-    groupId: z.string().min(1).max(255).optional(),
-    /** Set by the scheduler for a partition added after the dump began: dump it from its first record. */
-    startFrom: z.literal('earliest').optional(),
-    /** Which scheduler tick sent it, for tracing in logs. */
-    tick: z.string().max(100).optional(),
-  })
-  .strict();
+export const ConsumerEventSchema = z.strictObject({
+  topic: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name')),
+  partition: z.number().check(z.int('must be a whole number'), z.gte(0, 'must be 0 or more'), z.lte(1_000_000)),
+  topicId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a CKafka topic id'))),
+  groupId: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  /** Set by the scheduler for a partition added after the dump began: dump it from its first record. */
+  startFrom: z.optional(z.literal('earliest')),
+  /** Which scheduler tick sent it, for tracing in logs. */
+  tick: z.optional(z.string().check(z.maxLength(100))),
+});
 
 export type ConsumerEvent = z.infer<typeof ConsumerEventSchema>;
 

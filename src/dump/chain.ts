@@ -3,7 +3,7 @@
 // bounded number of requests however long the chain is, and reads forward from a known boundary: past
 // objects earlier invocations stored but did not commit, to a plan to finish (a manifest whose data object
 // was never completed), or past a plan that was given up because its records were deleted before it was.
-import { z } from 'zod';
+import * as z from '../util/zod';
 import { createOrRead, listAll, type ObjectStore } from '../cos/store';
 import { abandonedPlanKey, manifestFolder, manifestKey, parseStartMarkerPath, startFolder, type ChainRef, type Layout } from './keys';
 import { decodeManifest, type Manifest } from './manifest';
@@ -11,11 +11,11 @@ import { decodeManifest, type Manifest } from './manifest';
 /** Where a chain ends, as its lease holder last recorded it: a boundary at or before the end, never after. */
 export const ChainHeadSchema = z.object({
   v: z.literal(1),
-  generation: z.number().int().nonnegative(),
-  nextOffset: z.number().int().nonnegative(),
-  windowStartMs: z.number().int().nullable(),
+  generation: z.number().check(z.int(), z.nonnegative()),
+  nextOffset: z.number().check(z.int(), z.nonnegative()),
+  windowStartMs: z.nullable(z.number().check(z.int())),
   /** The last record of the chain's last data object: recognises the log the chain was read from. */
-  lastRecord: z.object({ offset: z.number().int().nonnegative(), timestamp: z.number().int() }).nullable(),
+  lastRecord: z.nullable(z.object({ offset: z.number().check(z.int(), z.nonnegative()), timestamp: z.number().check(z.int()) })),
 });
 
 export type ChainHead = z.infer<typeof ChainHeadSchema>;
@@ -34,11 +34,11 @@ export function headAfter(manifest: Manifest, generation: number, previous: Chai
 
 /** Says that a plan can never be finished (its first records were deleted first) and where the chain goes on. */
 export const AbandonedPlanSchema = z.object({
-  startOffset: z.number().int().nonnegative(),
+  startOffset: z.number().check(z.int(), z.nonnegative()),
   /** The plan's first offsets [startOffset, continuesAt) were lost; the chain's next range starts here. */
-  continuesAt: z.number().int().positive(),
+  continuesAt: z.number().check(z.int(), z.positive()),
   /** The plan's data key holds an empty object of this size, so that no late writer can complete it. */
-  emptyBytes: z.number().int().nonnegative(),
+  emptyBytes: z.number().check(z.int(), z.nonnegative()),
   reason: z.string(),
   createdAt: z.string(),
   writer: z.string(),

@@ -2,46 +2,46 @@
 // object's audit record (offset range, counts, sizes) and the plan a retry must follow: it is written,
 // create-if-absent, before the data object is completed, so any later writer of the same start offset
 // either finds the same plan or learns that it lost.
-import { z } from 'zod';
+import * as z from '../util/zod';
 import { COMPRESSION_NAMES } from './compression';
 import { FORMAT_NAMES } from './format/registry';
 
 export const ManifestSchema = z.object({
   version: z.literal(1),
   /** Data object key, or null for a range that held no data (only tombstones, markers or aborted records). */
-  key: z.string().nullable(),
+  key: z.nullable(z.string()),
   topic: z.string(),
   instanceId: z.string(),
   topicId: z.string(),
-  partition: z.number().int().nonnegative(),
+  partition: z.number().check(z.int(), z.nonnegative()),
   /** First offset of the range the object covers. */
-  startOffset: z.number().int().nonnegative(),
+  startOffset: z.number().check(z.int(), z.nonnegative()),
   /** First offset after the range: the next object's start and the offset committed after it. */
-  nextOffset: z.number().int().nonnegative(),
-  records: z.number().int().nonnegative(),
-  firstRecordOffset: z.number().int().nullable(),
-  lastRecordOffset: z.number().int().nullable(),
+  nextOffset: z.number().check(z.int(), z.nonnegative()),
+  records: z.number().check(z.int(), z.nonnegative()),
+  firstRecordOffset: z.nullable(z.number().check(z.int())),
+  lastRecordOffset: z.nullable(z.number().check(z.int())),
   /** The record at lastRecordOffset as Kafka gave it (-1 for none): recognises the log the chain was read from. */
-  lastRecordTimestamp: z.number().int().nullable().default(null),
-  tombstones: z.number().int().nonnegative(),
-  invalidUtf8: z.number().int().nonnegative(),
+  lastRecordTimestamp: z._default(z.nullable(z.number().check(z.int())), null),
+  tombstones: z.number().check(z.int(), z.nonnegative()),
+  invalidUtf8: z.number().check(z.int(), z.nonnegative()),
   /** Offsets in the range that carried no record to write: transaction markers, aborted or compacted records. */
-  skippedOffsets: z.number().int().nonnegative(),
+  skippedOffsets: z.number().check(z.int(), z.nonnegative()),
   /** Offsets in the range that retention deleted before they were read (only with ON_OFFSET_OUT_OF_RANGE=earliest). */
-  lostOffsets: z.number().int().nonnegative().default(0),
+  lostOffsets: z._default(z.number().check(z.int(), z.nonnegative()), 0),
   /** Records filed by the window they came in because their timestamp could not place them in time. */
-  unusableTimestamps: z.number().int().nonnegative().default(0),
+  unusableTimestamps: z._default(z.number().check(z.int(), z.nonnegative()), 0),
   /** Bytes stored in COS. */
-  bytes: z.number().int().nonnegative(),
+  bytes: z.number().check(z.int(), z.nonnegative()),
   /** Bytes before compression. */
-  contentBytes: z.number().int().nonnegative(),
+  contentBytes: z.number().check(z.int(), z.nonnegative()),
   format: z.enum(FORMAT_NAMES),
   /** The format's own settings the object was written with (Parquet's page compression, row-group size), to render it again. */
-  formatSettings: z.record(z.string(), z.unknown()).default({}),
+  formatSettings: z._default(z.record(z.string(), z.unknown()), {}),
   compression: z.enum(COMPRESSION_NAMES),
-  windowStartMs: z.number().int().nullable(),
-  firstTimestamp: z.number().int().nullable(),
-  lastTimestamp: z.number().int().nullable(),
+  windowStartMs: z.nullable(z.number().check(z.int())),
+  firstTimestamp: z.nullable(z.number().check(z.int())),
+  lastTimestamp: z.nullable(z.number().check(z.int())),
   createdAt: z.string(),
   writer: z.string(),
 });

@@ -1,15 +1,13 @@
 // The SCF invocation context, validated: the consumer's time budget comes from it.
-import { z } from 'zod';
+import * as z from '../util/zod';
 
-export const ScfContextSchema = z
-  .object({
-    request_id: z.string().min(1).optional(),
-    function_name: z.string().min(1).optional(),
-    namespace: z.string().optional(),
-    time_limit_in_ms: z.number().int().positive().optional(),
-    memory_limit_in_mb: z.number().int().positive().optional(),
-  })
-  .passthrough();
+export const ScfContextSchema = z.looseObject({
+  request_id: z.optional(z.string().check(z.minLength(1))),
+  function_name: z.optional(z.string().check(z.minLength(1))),
+  namespace: z.optional(z.string()),
+  time_limit_in_ms: z.optional(z.number().check(z.int(), z.positive())),
+  memory_limit_in_mb: z.optional(z.number().check(z.int(), z.positive())),
+});
 
 export interface InvocationContext {
   requestId: string;

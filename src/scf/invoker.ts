@@ -1,6 +1,6 @@
 // Starts a consumer through SCF's Invoke API, asynchronously (the consumer runs on its own; SCF retries
 // it on failure). The answer is validated: a missing request id means the call did not really land.
-import { z } from 'zod';
+import * as z from '../util/zod';
 import type { ScfClient } from '../tencent/clients';
 import { describeTencentError } from '../tencent/errors';
 
@@ -10,7 +10,7 @@ export interface FunctionTarget {
   qualifier: string;
 }
 
-const InvokeAnswerSchema = z.object({ Result: z.object({ FunctionRequestId: z.string().min(1) }).passthrough() }).passthrough();
+const InvokeAnswerSchema = z.looseObject({ Result: z.looseObject({ FunctionRequestId: z.string().check(z.minLength(1)) }) });
 
 /** Async invocations carry at most 128 KB of event. */
 export const MAX_EVENT_BYTES = 128 * 1024;

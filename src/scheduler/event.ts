@@ -1,14 +1,14 @@
 // What starts a scheduler tick: SCF's timer trigger, or a manual run (`ckafka-cos run`, the console's test).
-import { z } from 'zod';
+import * as z from '../util/zod';
 
 const TimerEventSchema = z.object({
   Type: z.literal('Timer'),
-  TriggerName: z.string().min(1),
-  Time: z.string().min(1),
-  Message: z.string().optional(),
+  TriggerName: z.string().check(z.minLength(1)),
+  Time: z.string().check(z.minLength(1)),
+  Message: z.optional(z.string()),
 });
 
-const ManualEventSchema = z.object({ Type: z.literal('Manual'), Message: z.string().optional() }).strict();
+const ManualEventSchema = z.strictObject({ Type: z.literal('Manual'), Message: z.optional(z.string()) });
 
 export type TickEvent = z.infer<typeof TimerEventSchema> | z.infer<typeof ManualEventSchema>;
 

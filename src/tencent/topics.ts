@@ -1,13 +1,13 @@
 // The CKafka API's view of a topic: its id (the second key segment) and its partitions.
-import { z } from 'zod';
+import * as z from '../util/zod';
 import type { CkafkaClient } from './clients';
 import { describeTencentError, tencentErrorCode } from './errors';
 
 const TopicAttributesSchema = z.object({
   Result: z.object({
-    TopicId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-    PartitionNum: z.number().int().nonnegative(),
-    Partitions: z.array(z.object({ Partition: z.number().int().nonnegative() }).passthrough()).optional(),
+    TopicId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+    PartitionNum: z.number().check(z.int(), z.nonnegative()),
+    Partitions: z.optional(z.array(z.looseObject({ Partition: z.number().check(z.int(), z.nonnegative()) }))),
   }),
 });
 

@@ -1,6 +1,6 @@
 // FORMAT=parquet as the format registry takes it: the record-format contract over ParquetObjectWriter,
 // and the format's own variables. (Registering it in registry.ts makes FORMAT=parquet available.)
-import { z } from 'zod';
+import * as z from '../../../util/zod';
 import { integer, MiB, withDefault, type Variable } from '../../../config/variable';
 import type { KafkaRecord } from '../../../kafka/record-batch';
 import type { ByteSink, FormatSettings, FormatSpec, FormatTally, RecordFormat } from '../format';
