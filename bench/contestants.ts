@@ -37,6 +37,8 @@ export interface BenchEnv {
   kcat: string;
   /** dist/bench/consumer-runner.js: the consumer built like the SCF bundle. */
   runner: string;
+  /** The Node.js binary our consumer runs on: SCF's release when it could be fetched. */
+  consumerNode: string;
   cosServer: BackgroundProcess;
   cosEndpoint: string;
   /** Where the COS server stores objects (emptied after each run) and outputs go. */
@@ -70,7 +72,7 @@ export class Contestants {
   /** Our consumer on partition 0, from its start: `expectRecords` (when given) must be what it dumped. */
   async ours(topic: string, sink: 'null' | 'cos', env: Record<string, string> = {}, expectRecords?: number): Promise<Run> {
     const before = this.env.cosServer.cpuSeconds();
-    const result = await runProcess(process.execPath, [this.env.runner, sink, '0'], { env: { ...this.consumerEnv(topic), ...env } });
+    const result = await runProcess(this.env.consumerNode, [this.env.runner, sink, '0'], { env: { ...this.consumerEnv(topic), ...env } });
     const serverCpuSeconds = this.env.cosServer.cpuSeconds() - before;
     if (result.exitCode !== 0) throw new Error(`our consumer failed on ${topic}: ${result.stderr}`);
     const bucket = join(this.env.scratch, 'cos', BUCKET);

@@ -1,5 +1,6 @@
 // The benchmark's report: the median of repeated runs, a markdown table, a bar chart as SVG, and the
 // README section. Pure.
+import { SCF_NODE_VERSION } from '../src/local/scf-node';
 
 export interface ThroughputRow {
   dataset: string;
@@ -68,7 +69,7 @@ export interface BenchResults {
   date: string;
   /** Rounds of the throughput runs; each row is its tool's median run. */
   repeat: number;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; java: string; kafka: string };
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; consumerNode?: string; java: string; kafka: string };
   throughput: ThroughputRow[];
   ratios: Array<{ dataset: string; name: string; value: number; target: number; met: boolean }>;
   /** Sections not run (`--only`) are absent. */
@@ -107,7 +108,7 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 export function markdownReport(r: BenchResults): string {
   const lines: string[] = [];
-  lines.push(`Measured ${r.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.java}, Apache Kafka ${r.machine.kafka}, all on one machine. Throughput rows: the median of ${r.repeat} rounds.`);
+  lines.push(`Measured ${r.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node} (our consumer: Node ${r.machine.consumerNode ?? r.machine.node}${r.machine.consumerNode === SCF_NODE_VERSION ? ", SCF's Nodejs18.15 runtime" : ''}), ${r.machine.java}, Apache Kafka ${r.machine.kafka}, all on one machine. Throughput rows: the median of ${r.repeat} rounds.`);
   if (r.throughput.length > 0) {
     lines.push('');
     lines.push('| dataset | tool | seconds | MB/s | peak RSS (MiB) | CPU seconds | COS server CPU seconds |');

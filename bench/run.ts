@@ -13,6 +13,7 @@ import { startApiEmulator } from '../src/local/api-emulator';
 import { LOCAL_CREDENTIALS } from '../src/local/defaults';
 import { KafkaBroker } from '../src/local/kafka/broker';
 import { ensureKcat } from '../src/local/kafka/kcat';
+import { ensureScfNode, SCF_NODE_VERSION } from '../src/local/scf-node';
 import { producerPerformance } from '../src/local/kafka/producers';
 import { createTopicAndWait } from '../src/local/kafka/topics';
 import { DEFAULT_KAFKA_VERSION } from '../src/local/kafka/versions';
@@ -104,6 +105,11 @@ export async function runBenchmark(args: string[]): Promise<number> {
   const runner = join(root, 'dist', 'bench', 'consumer-runner.js');
   if (!existsSync(runner)) throw new Error(`${runner} is missing: run \`npm run build\` first`);
   const kcat = ensureKcat(log);
+  // Our consumer runs on the Node.js release SCF runs it on; the rest of the bench on this one.
+  const scfNode = ensureScfNode(log);
+  const consumerNode = scfNode ?? process.execPath;
+  const consumerNodeVersion = scfNode ? SCF_NODE_VERSION : process.versions.node;
+  if (!scfNode) log(`Node.js ${SCF_NODE_VERSION} is not available here: our consumer runs on this Node.js, ${process.versions.node}`);
   const work = cacheDir('bench', String(Date.now()));
   mkdirSync(work, { recursive: true });
   // The broker's log, the outputs and COS data go to memory when there is room: COS would be remote, and
@@ -121,7 +127,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
   const broker = await KafkaBroker.start({ dir: join(scratch, 'kafka'), heapMb: 1024, log });
   // The COS server is its own process, as COS is: its CPU is measured apart from the contestants'.
   const cosServer = await startBackground(process.execPath, [join(root, 'bin', 'ckafka-cos.js'), 'local', 'cos', '--dir', join(scratch, 'cos'), '--bucket', BUCKET, '--region', REGION]);
-  const env: BenchEnv = { broker, kcat, runner, cosServer, cosEndpoint: (JSON.parse(cosServer.firstLine) as { endpoint: string }).endpoint, scratch, log };
+  const env: BenchEnv = { broker, kcat, runner, consumerNode, cosServer, cosEndpoint: (JSON.parse(cosServer.firstLine) as { endpoint: string }).endpoint, scratch, log };
   const contestants = new Contestants(env);
   const throughput: ThroughputRow[] = [];
 
@@ -148,6 +154,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
         cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
         memoryGiB: Math.round(totalmem() / GiB),
         node: process.versions.node,
+        consumerNode: consumerNodeVersion,
         java: spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0]!, // java prints its version to stderr
         kafka: DEFAULT_KAFKA_VERSION,
       },

@@ -13,6 +13,7 @@ import { compressors, independentBlocks, xerialSnappy, ZSTD } from '../support/b
 import { startTestCos, type TestCos } from '../support/cos';
 import { asLines, consumerEnv, readBack } from '../support/dump';
 import { createTopic, produce, uniqueTopic } from '../support/kafka';
+import { ensureScfNode, SCF_NODE_VERSION } from '../../src/local/scf-node';
 
 let cos: TestCos;
 let folder: string;
@@ -33,8 +34,16 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-it('runs from a copy of dist/functions/consumer with no node_modules and dumps gzip, snappy, lz4 and zstd batches exactly', async () => {
-  expect(readdirSync(folder).sort()).toEqual(['crc32.linux-x64-gnu.node', 'index.js', 'index.js.LEGAL.txt', 'index.js.map', 'lz4_wasm_nodejs_bg.wasm', 'snappy_bg.wasm', 'zstd.wasm']);
+// This Node, and the release SCF runs the function on (fetched from the npm registry on linux-x64).
+const scfNode = ensureScfNode();
+const runtimes: Array<[string, string]> = [[`this Node.js (${process.versions.node})`, process.execPath], ...(scfNode ? [[`SCF's Node.js ${SCF_NODE_VERSION}`, scfNode] as [string, string]] : [])];
+
+it('finds SCF\'s Node.js release wherever SCF runs functions (linux-x64)', () => {
+  expect(scfNode !== undefined).toBe(process.platform === 'linux' && process.arch === 'x64');
+});
+
+it.each(runtimes)('runs on %s from a copy of dist/functions/consumer with no node_modules and dumps gzip, snappy, lz4 and zstd batches exactly', async (_name, node) => {
+  expect(readdirSync(folder).filter((name) => !name.startsWith('run-')).sort()).toEqual(['crc32.linux-x64-gnu.node', 'index.js', 'index.js.LEGAL.txt', 'index.js.map', 'lz4_wasm_nodejs_bg.wasm', 'snappy_bg.wasm', 'zstd.wasm']);
   const topic = uniqueTopic('bundle');
   await createTopic(topic, 1);
   const values: string[] = [];
@@ -43,7 +52,7 @@ it('runs from a copy of dist/functions/consumer with no node_modules and dumps g
     await produce(topic, batch.map((value) => ({ value, timestamp: String(Date.UTC(2026, 0, 1)) })), { compression });
     values.push(...batch);
   }
-  const runner = join(folder, 'run.js');
+  const runner = join(folder, `run-${topic}.js`);
   // Exactly what SCF does: require the handler file and call main_handler(event, context).
   writeFileSync(
     runner,
@@ -51,7 +60,7 @@ it('runs from a copy of dist/functions/consumer with no node_modules and dumps g
       .then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e.stack); process.exitCode = 1; });`,
   );
   // Asynchronously: the test COS server runs in this process.
-  const run = await promisify(execFile)(process.execPath, [runner], { cwd: folder, env: { PATH: process.env.PATH ?? '', ...consumerEnv(cos, topic) }, encoding: 'utf8', timeout: 90_000 });
+  const run = await promisify(execFile)(node, [runner], { cwd: folder, env: { PATH: process.env.PATH ?? '', ...consumerEnv(cos, topic) }, encoding: 'utf8', timeout: 90_000 });
   expect(run.stderr).toBe('');
   // The handler's result is the last line (the function's own logs come before it).
   expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'dumped', records: values.length, toOffset: values.length });
