@@ -1,7 +1,7 @@
 // The memory a consumer configuration needs, so that a function sized too small says so in its log
-// before SCF kills it mid-object. Fitted to the peaks `npm run bench` measured (README, Benchmarks) with
-// 8 MiB parts and two uploads in flight: lines and jsonl 115-117 MiB, with gzip 140-143; the estimate
-// keeps a few MiB above them.
+// before SCF kills it mid-object. Fitted to the peaks measured on SCF's Node.js 18.15 (`npm run bench` and
+// probes, README, Benchmarks) with 8 MiB parts and two uploads in flight: lines and jsonl 97-103 MiB, with
+// gzip 101-116 (116 on poorly compressible records), with zstd 92-97; the estimate keeps a few MiB above.
 import { COMPRESSIONS, type CompressionName } from '../dump/compression';
 import { FORMATS, type FormatName, type FormatSettings } from '../dump/format';
 
@@ -16,7 +16,7 @@ export interface MemorySettings {
 }
 
 /** Node, the bundle, V8's heap and the fetch buffers. */
-const BASE_MIB = 95;
+const BASE_MIB = 85;
 
 /** Estimated peak RSS in MiB: the uploads in flight and the part being filled, on top of the base, plus what the format and compression hold. */
 export function estimatedPeakMiB(s: MemorySettings): number {
