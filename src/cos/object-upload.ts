@@ -104,8 +104,8 @@ export class ObjectUpload {
     while (from < bytes.length) {
       const current = (this.current ??= this.options.pool.take());
       const n = Math.min(bytes.length - from, current.length - this.pos);
-      // TypedArray#set, not Buffer#copy: on Node 18 (SCF's runtime) copy's argument handling cost more than
-      // the copy itself for record-sized values. A view is made only when a value spans two parts.
+      // TypedArray#set, not Buffer#copy: on Node 18 (SCF's runtime) copy ran 1 KiB values at well under half
+      // set's speed in a micro-benchmark. A view is made only when a value spans two parts.
       current.set(n === bytes.length ? bytes : bytes.subarray(from, from + n), this.pos);
       this.pos += n;
       from += n;

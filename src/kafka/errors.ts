@@ -73,6 +73,10 @@ export function isRetriableCode(code: number): boolean {
   return RETRIABLE.has(code);
 }
 
+// Fetch sessions, topic ids and tiered storage belong to request versions this consumer does not send.
+const NO_FETCH_SESSION = 'this consumer opens no fetch session';
+const TOPIC_NAMES_NOT_IDS = 'this consumer sends topic names, not ids';
+
 /** What to do about a Fetch error code that retrying does not cure, for the codes that have advice. */
 const FETCH_ADVICE: Record<number, string> = {
   [KafkaErrorCode.TOPIC_AUTHORIZATION_FAILED]: 'grant the SASL user read on the topic in the CKafka ACLs',
@@ -81,12 +85,11 @@ const FETCH_ADVICE: Record<number, string> = {
   [KafkaErrorCode.UNSUPPORTED_VERSION]: 'the broker refused the Fetch version it had itself offered in ApiVersions',
   [KafkaErrorCode.CORRUPT_MESSAGE]: 'the broker found the stored batch damaged; nothing from it was written',
   [KafkaErrorCode.UNKNOWN_SERVER_ERROR]: "the broker failed without saying why; see the broker's log",
-  // Fetch sessions, topic ids and tiered storage belong to request versions this consumer does not send.
-  [KafkaErrorCode.FETCH_SESSION_ID_NOT_FOUND]: 'this consumer opens no fetch session',
-  [KafkaErrorCode.INVALID_FETCH_SESSION_EPOCH]: 'this consumer opens no fetch session',
-  [KafkaErrorCode.FETCH_SESSION_TOPIC_ID_ERROR]: 'this consumer sends topic names, not ids',
-  [KafkaErrorCode.UNKNOWN_TOPIC_ID]: 'this consumer sends topic names, not ids',
-  [KafkaErrorCode.INCONSISTENT_TOPIC_ID]: 'this consumer sends topic names, not ids',
+  [KafkaErrorCode.FETCH_SESSION_ID_NOT_FOUND]: NO_FETCH_SESSION,
+  [KafkaErrorCode.INVALID_FETCH_SESSION_EPOCH]: NO_FETCH_SESSION,
+  [KafkaErrorCode.FETCH_SESSION_TOPIC_ID_ERROR]: TOPIC_NAMES_NOT_IDS,
+  [KafkaErrorCode.UNKNOWN_TOPIC_ID]: TOPIC_NAMES_NOT_IDS,
+  [KafkaErrorCode.INCONSISTENT_TOPIC_ID]: TOPIC_NAMES_NOT_IDS,
   [KafkaErrorCode.OFFSET_MOVED_TO_TIERED_STORAGE]: 'the broker should have served the offset from tiered storage itself',
 };
 

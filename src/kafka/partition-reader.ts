@@ -66,9 +66,7 @@ function* atOrAfter(records: Iterable<KafkaRecord>, offset: number): Iterable<Ka
 export async function* readPartition(from: number, to: number, options: ReadOptions): AsyncGenerator<ReadChunk> {
   const more = options.more ?? (() => true);
   const fetchLimit = Math.max(options.fetchMaxBytes, options.fetchLimitBytes ?? DEFAULT_FETCH_LIMIT_BYTES);
-  // Sized at the limit at once: pages never written take no memory, and a buffer grown step by step left
-  // each outgrown one resident until a full collection (2, 4 and 8 MiB before a 15 MiB record's 16).
-  const out = new OutputBuffer(options.decompressedMaxBytes, options.decompressedMaxBytes);
+  const out = new OutputBuffer(options.decompressedMaxBytes);
   options.onBuffer?.(out);
   let offset = from;
   let fetchBytes = options.fetchMaxBytes;

@@ -126,24 +126,6 @@ export function xxh32(data: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * The most bytes the blocks from `pos` decode to, read from their size words alone: a compressed block at
- * most the frame's block size, an uncompressed one its own. Reserving this once keeps the output buffer
- * from growing block by block through every power of two, each outgrown buffer waiting for V8 to collect
- * it (a 15 MiB record left 15 MiB of them).
- */
-function frameBound(src: Uint8Array, pos: number, blockMax: number, blockChecksums: boolean): number {
-  let bound = 0;
-  while (pos + 4 <= src.length) {
-    const word = u32le(src, pos);
-    if (word === 0) break;
-    const size = word & 0x7fffffff;
-    bound += (word & 0x80000000) !== 0 ? size : blockMax;
-    pos += 4 + size + (blockChecksums ? 4 : 0);
-  }
-  return bound;
-}
-
-/**
  * Decodes a whole LZ4 frame into `out`; returns the decompressed length. `brokenHeaderChecksum`: Kafka
  * before 0.10 computed the header checksum over the magic number too, and Kafka keeps writing it that way
  * for message format v0, so a v0 frame is accepted with either checksum.
@@ -174,7 +156,7 @@ export function decodeLz4Frame(src: Uint8Array, out: OutputBuffer, brokenHeaderC
   }
   pos++;
   if (contentSize > out.limit) throw new DecompressedSizeError(contentSize, out.limit);
-  let dst = out.reserve(Math.min(out.limit, contentSize >= 0 ? contentSize : frameBound(src, pos, blockMax, blockChecksums)));
+  let dst = out.reserve(Math.min(out.limit, contentSize >= 0 ? contentSize : blockMax));
   let d = 0;
   for (;;) {
     if (pos + 4 > end) throw new CorruptDataError('lz4: truncated block size');

@@ -34,14 +34,20 @@ export class OutputBuffer {
   /** The most bytes one decompressed batch has needed: what this consumer held at once. */
   highWater = 0;
 
+  /**
+   * Reserved at the limit unless told less: pages never written take no memory, so a partition's buffer
+   * costs what its largest batch wrote, while one grown step by step left each outgrown buffer resident
+   * until a full collection (2, 4 and 8 MiB before a 15 MiB record's 16). A caller that knows the size
+   * (verify, reading one object back) asks for it.
+   */
   constructor(
     readonly limit: number,
-    initialBytes = Math.min(limit, 1024 * 1024),
+    initialBytes = limit,
   ) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** Bytes of memory the buffer occupies now. */
+  /** Bytes the buffer spans now (its pages take memory only once written). */
   get capacity(): number {
     return this.buffer.length;
   }
