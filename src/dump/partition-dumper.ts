@@ -132,7 +132,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
     trackUpload: (key, uploadId) => lease.trackUploads([{ key, uploadId }]),
   });
   const newWriter = (offset: number, plan?: Manifest) =>
-    new PartitionWriter({ format, factory, committer, rules: settings, clock, readDeadline: options.readDeadline }, { offset, plan });
+    new PartitionWriter({ format, factory, committer, rules: settings, readDeadline: options.readDeadline }, { offset, plan });
 
   let lost = start.lost;
   if (lost) await newWriter(lost.from).recordLoss(lost.to);
@@ -155,7 +155,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
   try {
     for (;;) {
       try {
-        await readInto(writer, log, more, readTo);
+        await readInto(writer, log, more, readTo, clock);
         if (!writer.stopReason && writer.position < readTo) writer.stopReason = clock.now() > options.readDeadline ? 'deadline' : 'no-progress';
         break;
       } catch (err) {
@@ -222,11 +222,16 @@ function reportStart(start: StartDecision, event: (level: 'info' | 'warn' | 'err
 }
 
 /** Reads from the writer's position towards `target`, record by record, until done or told to stop. */
-async function readInto(writer: PartitionWriter, log: PartitionLog, more: () => boolean, target: number): Promise<void> {
+async function readInto(writer: PartitionWriter, log: PartitionLog, more: () => boolean, target: number, clock: Clock): Promise<void> {
   for await (const chunk of log.read(writer.position, target, more)) {
+    let now = clock.now();
     for (const record of chunk.records) {
-      const placed = writer.take(record);
-      if (placed === false || (placed !== true && !(await placed))) return;
+      const placed = writer.take(record, now);
+      if (placed === false) return;
+      if (placed !== true) {
+        if (!(await placed)) return;
+        now = clock.now();
+      }
     }
     await writer.coverTo(chunk.nextOffset);
     await writer.makeRoom();
