@@ -35,7 +35,7 @@ function dataBytesUnder(dir: string): number {
 export interface BenchEnv {
   broker: KafkaBroker;
   kcat: string;
-  /** dist/bench/consumer-runner.js: the consumer built like the SCF bundle. */
+  /** dist/bench/consumer-runner: the consumer built like the SCF bundle (a folder: node runs its index.js). */
   runner: string;
   /** The Node.js binary our consumer runs on: SCF's release when it could be fetched. */
   consumerNode: string;

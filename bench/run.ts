@@ -102,7 +102,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
   const rssGib = positive('rss-gib', values['rss-gib']);
   const repeat = Math.max(1, Math.floor(positive('repeat', values.repeat)));
   const root = projectRoot();
-  const runner = join(root, 'dist', 'bench', 'consumer-runner.js');
+  const runner = join(root, 'dist', 'bench', 'consumer-runner');
   if (!existsSync(runner)) throw new Error(`${runner} is missing: run \`npm run build\` first`);
   const kcat = ensureKcat(log);
   // Our consumer runs on the Node.js release SCF runs it on; the rest of the bench on this one.

@@ -1,6 +1,6 @@
-// The consumer as SCF runs it: the built folder (index.js with the CRC addon and zstd's WebAssembly module
-// beside it) copied where no node_modules can be found, its handler invoked against the real broker.
-// Records in every codec must reach COS byte for byte.
+// The consumer as SCF runs it: the built folder (index.js loading bundle.js with its V8 code cache, the CRC
+// addon and the codecs' WebAssembly modules beside it) copied where no node_modules can be found, its
+// handler invoked against the real broker. Records in every codec must reach COS byte for byte.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,14 +36,18 @@ afterAll(async () => {
 
 // This Node, and the release SCF runs the function on (fetched from the npm registry on linux-x64).
 const scfNode = ensureScfNode();
-const runtimes: Array<[string, string]> = [[`this Node.js (${process.versions.node})`, process.execPath], ...(scfNode ? [[`SCF's Node.js ${SCF_NODE_VERSION}`, scfNode] as [string, string]] : [])];
+const runtimes: Array<[string, string, string]> = [
+  [`this Node.js (${process.versions.node})`, process.execPath, process.versions.node],
+  ...(scfNode ? [[`SCF's Node.js ${SCF_NODE_VERSION}`, scfNode, SCF_NODE_VERSION] as [string, string, string]] : []),
+];
+const BUNDLE_FILES = ['bundle.cache', 'bundle.js', 'bundle.js.LEGAL.txt', 'bundle.js.map', 'index.js'];
 
 it('finds SCF\'s Node.js release wherever SCF runs functions (linux-x64)', () => {
   expect(scfNode !== undefined).toBe(process.platform === 'linux' && process.arch === 'x64');
 });
 
-it.each(runtimes)('runs on %s from a copy of dist/functions/consumer with no node_modules and dumps gzip, snappy, lz4 and zstd batches exactly', async (_name, node) => {
-  expect(readdirSync(folder).filter((name) => !name.startsWith('run-')).sort()).toEqual(['crc32.linux-x64-gnu.node', 'index.js', 'index.js.LEGAL.txt', 'index.js.map', 'lz4_wasm_nodejs_bg.wasm', 'snappy_bg.wasm', 'zstd.wasm']);
+it.each(runtimes)('runs on %s from a copy of dist/functions/consumer with no node_modules and dumps gzip, snappy, lz4 and zstd batches exactly', async (_name, node, version) => {
+  expect(readdirSync(folder).filter((name) => !name.startsWith('run-')).sort()).toEqual([...BUNDLE_FILES, 'crc32.linux-x64-gnu.node', 'lz4_wasm_nodejs_bg.wasm', 'snappy_bg.wasm', 'zstd.wasm'].sort());
   const topic = uniqueTopic('bundle');
   await createTopic(topic, 1);
   const values: string[] = [];
@@ -56,14 +60,17 @@ it.each(runtimes)('runs on %s from a copy of dist/functions/consumer with no nod
   // Exactly what SCF does: require the handler file and call main_handler(event, context).
   writeFileSync(
     runner,
-    `require('./index.js').main_handler(${JSON.stringify({ topic, partition: 0 })}, { request_id: 'bundle-test', function_name: 'dump-consumer', namespace: 'default', time_limit_in_ms: 60000, memory_limit_in_mb: 128 })
-      .then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e.stack); process.exitCode = 1; });`,
+    `const bundle = require('./index.js');
+    bundle.main_handler(${JSON.stringify({ topic, partition: 0 })}, { request_id: 'bundle-test', function_name: 'dump-consumer', namespace: 'default', time_limit_in_ms: 60000, memory_limit_in_mb: 128 })
+      .then((r) => console.log(JSON.stringify({ ...r, codeCache: bundle.codeCache })), (e) => { console.error(e.stack); process.exitCode = 1; });`,
   );
   // Asynchronously: the test COS server runs in this process.
   const run = await promisify(execFile)(node, [runner], { cwd: folder, env: { PATH: process.env.PATH ?? '', ...consumerEnv(cos, topic) }, encoding: 'utf8', timeout: 90_000 });
   expect(run.stderr).toBe('');
   // The handler's result is the last line (the function's own logs come before it).
-  expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'dumped', records: values.length, toOffset: values.length });
+  // The code cache was recorded on SCF's release: V8 takes it there and refuses it on any other.
+  const codeCache = version === SCF_NODE_VERSION ? 'accepted' : 'rejected';
+  expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ status: 'dumped', records: values.length, toOffset: values.length, codeCache });
   expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
 });
 
@@ -71,7 +78,7 @@ it('runs the scheduler from a copy of dist/functions/scheduler with no node_modu
   const scheduler = mkdtempSync(join(tmpdir(), 'scf-scheduler-'));
   try {
     cpSync(resolve(__dirname, '../../dist/functions/scheduler'), scheduler, { recursive: true });
-    expect(readdirSync(scheduler).filter((name) => !name.startsWith('index.js'))).toEqual([]);
+    expect(readdirSync(scheduler).sort()).toEqual(BUNDLE_FILES);
     const topic = uniqueTopic('bundle-scheduler');
     await createTopic(topic, 3);
     writeFileSync(

@@ -18,5 +18,6 @@ export const commands: Record<string, Command> = {
   'local kafka': lazy('start a local Apache Kafka broker (KRaft) on loopback', () => import('./local-kafka')),
   'local cos': lazy('start the local COS-compatible server', () => import('./local-cos')),
   'local api': lazy('start the local SCF/CKafka API emulator', () => import('./local-api')),
+  'local node': lazy("print the path of SCF's Node.js release, fetched on first use", () => import('./local-node')),
   'local stack': lazy('start Kafka, the COS server and the API emulator together', () => import('./local-stack')),
 };
