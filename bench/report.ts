@@ -1,6 +1,7 @@
 // The benchmark's report: the median of repeated runs, a markdown table, a bar chart as SVG, and the
 // README section. Pure.
 import { SCF_NODE_VERSION } from '../src/local/scf-node';
+import type { ColdStartRow } from './cold-start';
 
 export interface ThroughputRow {
   dataset: string;
@@ -86,6 +87,8 @@ export interface BenchResults {
   };
   /** Each output format and compression into COS on the same data, and the SCF size it needs. */
   formats?: FormatRow[];
+  /** Loading the consumer bundle in a fresh process, with its code cache and without. */
+  coldStart?: ColdStartRow[];
   fanOut?: { partitions: number; withWork: number; invoked: number; drops: number; configuredRate: number; measuredRate: number; ratio: number; met: boolean };
 }
 
@@ -163,6 +166,14 @@ export function markdownReport(r: BenchResults): string {
       const versus = yardstick ? `${fmt(row.storedBytes / yardstick.storedBytes, 2)}x` : '';
       lines.push(`| ${row.format} | ${row.compression} | ${fmt(row.seconds, 1)} | ${fmt(row.mbPerSecond)} | ${fmt(row.cpuSecondsPerGiB, 2)} | ${fmt(row.peakRssMiB)} | ${fmt(row.storedBytes / 1e6)} | ${versus} | ${row.scfMemoryMb} |`);
     }
+  }
+  if (r.coldStart && r.coldStart.length > 0) {
+    lines.push('');
+    lines.push(`Cold start: a fresh Node.js ${r.machine.consumerNode ?? r.machine.node} process loading the consumer bundle, until its handler is in hand (medians):`);
+    lines.push('');
+    lines.push('| process | ms from start | CPU ms | RSS (MiB) | code cache |');
+    lines.push('|---|---:|---:|---:|---|');
+    for (const row of r.coldStart) lines.push(`| ${row.variant} | ${fmt(row.milliseconds)} | ${fmt(row.cpuMilliseconds)} | ${fmt(row.rssMiB)} | ${row.codeCache ?? ''} |`);
   }
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 // `npm run bench` / `ckafka-cos bench`: our consumer against Kafka's own console consumer and kcat on the
 // same data in the same run; compressed topics from kcat and the Java producer; our consumer's peak memory
-// on a large backlog and its serverless cost; the scheduler's fan-out rate. Writes bench-results/ (JSON,
-// markdown, SVG) and the README's benchmark section.
+// on a large backlog and its serverless cost; the scheduler's fan-out rate; the consumer's cold start.
+// Writes bench-results/ (JSON, markdown, SVG) and the README's benchmark section.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -20,6 +20,7 @@ import { DEFAULT_KAFKA_VERSION } from '../src/local/kafka/versions';
 import { cacheDir, projectRoot } from '../src/local/paths';
 import { runScheduler } from '../src/scheduler/scheduler';
 import { DISCARD_LOGS } from '../src/log';
+import { measureColdStart } from './cold-start';
 import { runCompressed } from './compressed';
 import { runFormats } from './formats';
 import { BUCKET, Contestants, REGION, type BenchEnv } from './contestants';
@@ -27,7 +28,7 @@ import { startBackground } from './processes';
 import { allTargetsMet, markdownReport, svgChart, withBenchmarkSection, type BenchResults, type ThroughputRow } from './report';
 
 const GiB = 1024 ** 3;
-const SECTIONS = ['throughput', 'compressed', 'formats', 'memory', 'fanout'] as const;
+const SECTIONS = ['throughput', 'compressed', 'formats', 'memory', 'fanout', 'coldstart'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const HELP = `usage: npm run bench -- [--only SECTIONS] [--gib N] [--small-gib N] [--compressed-gib N] [--large-gib N] [--rss-gib N] [--rate R] [--partitions P] [--repeat N] [--out DIR] [--no-readme]
@@ -200,6 +201,11 @@ export async function runBenchmark(args: string[]): Promise<number> {
       const parquet = await contestants.ours('bench-backlog', 'cos', { FORMAT: 'parquet' });
       results.memory.parquet = { peakRssMiB: parquet.peakRssMiB, seconds: parquet.seconds, met: parquet.peakRssMiB <= 128 };
       log(`  backlog ${rssGib} GiB into COS as parquet: ${parquet.seconds.toFixed(1)} s, peak ${parquet.peakRssMiB.toFixed(0)} MiB`);
+    }
+
+    if (sections.has('coldstart')) {
+      results.coldStart = await measureColdStart(consumerNode, join(root, 'dist', 'functions', 'consumer'));
+      for (const row of results.coldStart) log(`  cold start, ${row.variant}: ${row.milliseconds.toFixed(0)} ms, ${row.cpuMilliseconds.toFixed(0)} CPU ms, ${row.rssMiB.toFixed(0)} MiB`);
     }
 
     if (sections.has('fanout')) {

@@ -32,6 +32,18 @@ describe('benchmark report', () => {
     expect(svgChart(results)).toContain('250 MB/s');
   });
 
+  it('gives the cold start of each variant with what its code cache did', () => {
+    const coldStart = [
+      { variant: 'Node.js alone', milliseconds: 23.4, cpuMilliseconds: 25.1, rssMiB: 42.2 },
+      { variant: 'consumer bundle with its code cache', milliseconds: 50.2, cpuMilliseconds: 53, rssMiB: 51.4, codeCache: 'accepted' },
+    ];
+    const md = markdownReport({ ...results, machine: { ...results.machine, consumerNode: '18.15.0' }, coldStart });
+    expect(md).toContain('a fresh Node.js 18.15.0 process loading the consumer bundle');
+    expect(md).toContain('| Node.js alone | 23 | 25 | 42 |  |');
+    expect(md).toContain('| consumer bundle with its code cache | 50 | 53 | 51 | accepted |');
+    expect(markdownReport(results)).not.toContain('Cold start');
+  });
+
   it('replaces only the README section between its markers, and refuses a README without them', () => {
     const readme = `# x\n\nbefore\n${README_START}\nold table\n${README_END}\nafter\n`;
     const updated = withBenchmarkSection(readme, 'new table');
