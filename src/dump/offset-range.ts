@@ -18,9 +18,11 @@ export class OffsetRange implements FormatTally {
   lostOffsets = 0;
   firstRecordOffset: number | null = null;
   lastRecordOffset: number | null = null;
-  lastRecordTimestamp: number | null = null;
-  firstTimestamp: number | null = null;
-  lastTimestamp: number | null = null;
+  // Timestamps are doubles (epoch ms pass 2^31): kept in fields that only ever hold numbers (NaN for none),
+  // V8 updates them in place, where a field that may hold null boxed a new number for every record.
+  private lastRecordTs = NaN;
+  private firstTs = NaN;
+  private lastTs = NaN;
 
   constructor(readonly startOffset: number) {
     this.nextOffset = startOffset;
@@ -57,14 +59,26 @@ export class OffsetRange implements FormatTally {
     this.records++;
     this.firstRecordOffset ??= record.offset;
     this.lastRecordOffset = record.offset;
-    this.lastRecordTimestamp = record.timestamp;
+    this.lastRecordTs = record.timestamp;
     if (usableTimestamp) {
-      this.firstTimestamp ??= record.timestamp;
-      this.lastTimestamp = record.timestamp;
+      if (Number.isNaN(this.firstTs)) this.firstTs = record.timestamp;
+      this.lastTs = record.timestamp;
     } else {
       this.unusableTimestamps++;
     }
     this.nextOffset = record.offset + 1;
+  }
+
+  get lastRecordTimestamp(): number | null {
+    return orNull(this.lastRecordTs);
+  }
+
+  get firstTimestamp(): number | null {
+    return orNull(this.firstTs);
+  }
+
+  get lastTimestamp(): number | null {
+    return orNull(this.lastTs);
   }
 
   /** The manifest fields these counts make. */
@@ -84,3 +98,5 @@ export class OffsetRange implements FormatTally {
     };
   }
 }
+
+const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n);

@@ -11,7 +11,7 @@ import { PlanConflictError } from './object-committer';
 import type { ObjectFactory } from './object-factory';
 import { OffsetRange } from './offset-range';
 import type { OpenObject } from './open-object';
-import { judgeTimestamp, placeRecord, recordWindow, type OpenObjectState, type PlacementRules, type TimestampVerdict, type WindowRules } from './rotation';
+import { appendingTimestamps, judgeTimestamp, placeRecord, recordWindow, type OpenObjectState, type PlacementRules, type TimestampSpan, type TimestampVerdict, type WindowRules } from './rotation';
 import { isWindowClosed } from './window';
 
 export type StopReason = 'caught-up' | 'open-window' | 'deadline' | 'no-progress';
@@ -45,6 +45,9 @@ export class PartitionWriter {
   firstOddTimestamp: OddTimestamp | undefined;
   /** Refilled for each record's placement rather than allocated. */
   private readonly openState: OpenObjectState = { windowStartMs: 0, records: 0, storedBoundWithRecord: 0 };
+  /** Timestamps that append to the open object, for the object and clock reading they were computed for. */
+  private appending: TimestampSpan = { from: 0, below: 0, notAfter: 0 };
+  private appendingFor: { open: OpenObject | undefined; now: number } = { open: undefined, now: NaN };
 
   constructor(
     private readonly options: WriterOptions,
@@ -83,6 +86,17 @@ export class PartitionWriter {
       return true;
     }
     const open = this.open;
+    if (open && !this.plan) {
+      if (this.appendingFor.open !== open || this.appendingFor.now !== now) {
+        this.appending = appendingTimestamps(open.windowStartMs, now, rules);
+        this.appendingFor = { open, now };
+      }
+      const t = record.timestamp;
+      const span = this.appending;
+      if (t >= span.from && t < span.below && t <= span.notAfter && (open.range.records === 0 || open.body.storedBound(size + (format.pendingBound ?? 0)) <= rules.maxObjectBytes)) {
+        return this.write(record, size, 'usable');
+      }
+    }
     const floor = this.floorWindow;
     const verdict = judgeTimestamp(record.timestamp, floor, now, rules.timestampToleranceMs);
     const window = recordWindow(record.timestamp, verdict, floor, now, rules);

@@ -1,6 +1,6 @@
 // Where each record goes: into the open object, into a new one, or nowhere yet (its window is still open).
 // Pure, so that every boundary rule is tested without I/O.
-import { isUsableTimestamp, windowMs, windowStartOf } from './window';
+import { isUsableTimestamp, USABLE_TIMESTAMP_LIMIT, windowMs, windowStartOf } from './window';
 
 export type Placement = 'append' | 'open' | 'rotate' | 'stop';
 
@@ -70,4 +70,26 @@ export function recordWindow(timestampMs: number, verdict: TimestampVerdict, flo
   const closed = windowStartOf(nowMs - windowMs(rules.windowMinutes) - rules.windowGraceSeconds * 1000, rules.windowMinutes);
   if (floorWindow === undefined) return closed;
   return verdict === 'none' && closed > floorWindow ? closed : floorWindow;
+}
+
+/** Timestamps t with from <= t < below and t <= notAfter: see appendingTimestamps. */
+export interface TimestampSpan {
+  from: number;
+  below: number;
+  notAfter: number;
+}
+
+/**
+ * The timestamps that file a record in the open object's window as usable: within tolerance of the clock
+ * and of the window, and of no later window. Such a record is appended unless the size limit says rotate
+ * (judgeTimestamp, recordWindow and placeRecord answer 'usable' and 'append' for exactly these), so the
+ * writer checks three numbers per record and decides in full only at the edges: a busy partition's records
+ * nearly all land here.
+ */
+export function appendingTimestamps(windowStartMs: number, nowMs: number, rules: WindowRules): TimestampSpan {
+  return {
+    from: Math.max(0, windowStartMs - rules.timestampToleranceMs),
+    below: Math.min(windowStartMs + windowMs(rules.windowMinutes), USABLE_TIMESTAMP_LIMIT),
+    notAfter: nowMs + rules.timestampToleranceMs,
+  };
 }

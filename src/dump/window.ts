@@ -19,7 +19,10 @@ export function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** The first instant of the year 10000: key dates have four digits. */
+export const USABLE_TIMESTAMP_LIMIT = 253402300800000;
+
 /** Timestamps the key layout can use: from 1970 to the year 9999 (a -1 means the producer set none). */
 export function isUsableTimestamp(ms: number): boolean {
-  return Number.isFinite(ms) && ms >= 0 && ms < 253402300800000;
+  return Number.isFinite(ms) && ms >= 0 && ms < USABLE_TIMESTAMP_LIMIT;
 }

@@ -1,5 +1,5 @@
-import { judgeTimestamp, placeRecord, recordWindow } from '../../src/dump/rotation';
-import { isWindowClosed, utcDate, windowStartOf } from '../../src/dump/window';
+import { appendingTimestamps, judgeTimestamp, placeRecord, recordWindow } from '../../src/dump/rotation';
+import { isWindowClosed, USABLE_TIMESTAMP_LIMIT, utcDate, windowStartOf } from '../../src/dump/window';
 
 const MIN = 60_000;
 const rules = { maxObjectBytes: 1000, flushOpenWindow: false };
@@ -86,5 +86,49 @@ describe('placeRecord', () => {
     expect(placeRecord(open(0, 3, 10), 5 * MIN, true, rules)).toBe('rotate');
     expect(placeRecord(open(0, 3, 10), 5 * MIN, false, rules)).toBe('stop');
     expect(placeRecord(open(0, 3, 10), 5 * MIN, false, { ...rules, flushOpenWindow: true })).toBe('rotate');
+  });
+});
+
+describe('appendingTimestamps', () => {
+  // The full decision for a record offered to an open object with room: usable and appended, or not.
+  const appendsInFull = (t: number, windowStart: number, now: number, w: { windowMinutes: number; windowGraceSeconds: number; timestampToleranceMs: number }) => {
+    const verdict = judgeTimestamp(t, windowStart, now, w.timestampToleranceMs);
+    const window = recordWindow(t, verdict, windowStart, now, w);
+    const closed = isWindowClosed(window, w.windowMinutes, w.windowGraceSeconds, now);
+    return verdict === 'usable' && placeRecord({ windowStartMs: windowStart, records: 1, storedBoundWithRecord: 0 }, window, closed, rules) === 'append';
+  };
+  const inSpan = (t: number, s: { from: number; below: number; notAfter: number }) => t >= s.from && t < s.below && t <= s.notAfter;
+
+  it('holds exactly the timestamps the full decision appends as usable, at every edge', () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let checked = 0;
+    const disagreements: Array<{ t: number; windowStart: number; now: number }> = [];
+    for (let i = 0; i < 2000; i++) {
+      const w = { windowMinutes: [1, 5, 60, 1440][i % 4]!, windowGraceSeconds: 30, timestampToleranceMs: [0, 1000, 24 * 3600_000][i % 3]! };
+      // Some windows at the epoch, where a tolerance reaches below zero.
+      const windowStart = windowStartOf((i % 10 === 0 ? 0 : Date.UTC(2026, 0, 1)) + Math.floor(random() * (i % 10 === 0 ? 1e7 : 1e10)), w.windowMinutes);
+      const now = windowStart + Math.floor((random() - 0.3) * 3 * w.windowMinutes * MIN);
+      const span = appendingTimestamps(windowStart, now, w);
+      const edges = [span.from, span.below, span.notAfter, windowStart, windowStart + w.windowMinutes * MIN, now, now + w.timestampToleranceMs];
+      const candidates = [...edges.flatMap((e) => [e - 1, e, e + 1]), windowStart + Math.floor(random() * 2 * w.windowMinutes * MIN) - w.windowMinutes * MIN, -2, -1, 0, NaN];
+      for (const t of candidates) {
+        if (inSpan(t, span) !== appendsInFull(t, windowStart, now, w)) disagreements.push({ t, windowStart, now });
+        checked++;
+      }
+    }
+    expect(disagreements).toEqual([]);
+    expect(checked).toBeGreaterThan(40_000);
+  });
+
+  it('stops below the year 10000, which keys cannot name', () => {
+    // 7-minute windows do not divide a day: the last one straddles the limit.
+    const w = { windowMinutes: 7, windowGraceSeconds: 30, timestampToleranceMs: 0 };
+    const windowStart = windowStartOf(USABLE_TIMESTAMP_LIMIT - 1, 7);
+    expect(windowStart + 7 * MIN).toBeGreaterThan(USABLE_TIMESTAMP_LIMIT);
+    const span = appendingTimestamps(windowStart, USABLE_TIMESTAMP_LIMIT + MIN, w);
+    expect(inSpan(USABLE_TIMESTAMP_LIMIT - 1, span)).toBe(true);
+    expect(inSpan(USABLE_TIMESTAMP_LIMIT, span)).toBe(false);
+    expect(appendsInFull(USABLE_TIMESTAMP_LIMIT, windowStart, USABLE_TIMESTAMP_LIMIT + MIN, w)).toBe(false);
   });
 });
