@@ -86,17 +86,7 @@ export class PartitionWriter {
       return true;
     }
     const open = this.open;
-    if (open && !this.plan) {
-      if (this.appendingFor.open !== open || this.appendingFor.now !== now) {
-        this.appending = appendingTimestamps(open.windowStartMs, now, rules);
-        this.appendingFor = { open, now };
-      }
-      const t = record.timestamp;
-      const span = this.appending;
-      if (t >= span.from && t < span.below && t <= span.notAfter && (open.range.records === 0 || open.body.storedBound(size + (format.pendingBound ?? 0)) <= rules.maxObjectBytes)) {
-        return this.write(record, size, 'usable');
-      }
-    }
+    if (open && !this.plan && this.joinsOpen(open, record, size, now)) return this.write(record, size, 'usable');
     const floor = this.floorWindow;
     const verdict = judgeTimestamp(record.timestamp, floor, now, rules.timestampToleranceMs);
     const window = recordWindow(record.timestamp, verdict, floor, now, rules);
@@ -121,6 +111,18 @@ export class PartitionWriter {
     }
     if (placement === 'open') this.open = this.openObject(window);
     return this.write(record, size, verdict);
+  }
+
+  /** The record is appended to the open object with a usable timestamp: what most records of a busy partition get. */
+  private joinsOpen(open: OpenObject, record: KafkaRecord, size: number, now: number): boolean {
+    if (this.appendingFor.open !== open || this.appendingFor.now !== now) {
+      this.appending = appendingTimestamps(open.windowStartMs, now, this.options.rules);
+      this.appendingFor = { open, now };
+    }
+    const t = record.timestamp;
+    const span = this.appending;
+    if (!(t >= span.from && t < span.below && t <= span.notAfter)) return false;
+    return open.range.records === 0 || open.body.storedBound(size + (this.options.format.pendingBound ?? 0)) <= this.options.rules.maxObjectBytes;
   }
 
   private openObject(window: number, plan?: Manifest): OpenObject {
