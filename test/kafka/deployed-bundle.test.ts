@@ -74,6 +74,18 @@ it.each(runtimes)('runs on %s from a copy of dist/functions/consumer with no nod
   expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
 });
 
+it('loads without its code cache, compiling the bundle (a build where SCF\'s Node.js could not be fetched)', async () => {
+  const bare = mkdtempSync(join(tmpdir(), 'scf-no-cache-'));
+  try {
+    cpSync(resolve(__dirname, '../../dist/functions/scheduler'), bare, { recursive: true });
+    rmSync(join(bare, 'bundle.cache'));
+    const run = await promisify(execFile)(process.execPath, ['-e', "const b = require('./index.js'); console.log(JSON.stringify([b.codeCache, typeof b.main_handler]))"], { cwd: bare, encoding: 'utf8' });
+    expect(JSON.parse(run.stdout)).toEqual(['absent', 'function']);
+  } finally {
+    rmSync(bare, { recursive: true, force: true });
+  }
+});
+
 it('runs the scheduler from a copy of dist/functions/scheduler with no node_modules (no addon or WebAssembly file beside it)', async () => {
   const scheduler = mkdtempSync(join(tmpdir(), 'scf-scheduler-'));
   try {
