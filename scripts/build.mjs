@@ -1,10 +1,10 @@
 // Builds the two SCF bundles (one self-contained file each, Node 18) and the CLI.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const BUNDLE_LIMIT_BYTES = 3 * 1024 * 1024;
 
@@ -76,12 +76,36 @@ for (const { file, package: name } of bundled) {
   for (const dir of withCodecs) copyFileSync(from, join(dir, file));
 }
 
-// Each bundle's entry file, and its code cache recorded on the Node.js release SCF runs (fetched from the
-// npm registry by the CLI, once). Without that release the bundles still work: they compile when loaded.
+// The Node.js release SCF runs (fetched from the npm registry by the CLI, once): its headers build the
+// native codecs, and it records the bundles' code cache.
+const scfNodeRun = spawnSync(process.execPath, ['dist/cli.js', 'local', 'node'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const scfNode = scfNodeRun.status === 0 ? scfNodeRun.stdout.trim() : undefined;
+
+// The native codecs (native/codecs.c with liblz4), built with the machine's C compiler against N-API 8
+// (Node 18 and later) for SCF's linux-x64, beside each bundle that reads records and in dist/native for
+// the tests and the CLI. Without a compiler the consumer decodes lz4 in WebAssembly, more slowly.
+const nativeCodecs = join('dist', 'native', 'codecs.linux-x64-gnu.node');
+const headers = [scfNode && join(dirname(dirname(scfNode)), 'include', 'node'), join(dirname(dirname(process.execPath)), 'include', 'node')].find((dir) => dir && existsSync(join(dir, 'node_api.h')));
+if (process.platform === 'linux' && process.arch === 'x64' && headers) {
+  mkdirSync(dirname(nativeCodecs), { recursive: true });
+  const cc = spawnSync(process.env.CC || 'cc', ['-O3', '-fPIC', '-shared', '-fvisibility=hidden', '-DNAPI_VERSION=8', `-I${headers}`, 'native/lz4/lz4.c', 'native/codecs.c', '-o', nativeCodecs], { stdio: 'inherit' });
+  if (cc.status === 0) {
+    for (const dir of withCodecs) {
+      copyFileSync(nativeCodecs, join(dir, basename(nativeCodecs)));
+      // liblz4's BSD licence asks that its notice travel with the binary.
+      copyFileSync('native/lz4/LICENSE', join(dir, 'lz4.LICENSE.txt'));
+    }
+  }
+  else console.error(`the native codecs did not build (${cc.error?.message ?? `exit ${cc.status}`}): the consumer will decode lz4 in WebAssembly`);
+} else {
+  console.error('the native codecs are built on linux-x64 with Node.js headers only: the consumer will decode lz4 in WebAssembly');
+}
+
+// Each bundle's entry file, and its code cache recorded on SCF's release. Without that release the
+// bundles still work: they compile when loaded.
 for (const dir of bundles) copyFileSync('./scripts/code-cache/loader.js', join(dir, 'index.js'));
-const scfNode = spawnSync(process.execPath, ['dist/cli.js', 'local', 'node'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-const recorded = scfNode.status === 0 && spawnSync(scfNode.stdout.trim(), ['./scripts/code-cache/record.js', ...bundles], { stdio: 'inherit' }).status === 0;
-if (!recorded) console.error(`no V8 code cache recorded: the bundles compile when they load (SCF's Node.js: ${scfNode.stdout.trim() || 'not available'})`);
+const recorded = scfNode !== undefined && spawnSync(scfNode, ['./scripts/code-cache/record.js', ...bundles], { stdio: 'inherit' }).status === 0;
+if (!recorded) console.error(`no V8 code cache recorded: the bundles compile when they load (SCF's Node.js: ${scfNode ?? 'not available'})`);
 
 let oversize = false;
 for (const { outfile } of functions) {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { CorruptDataError, DecompressedSizeError, decompress, OutputBuffer, prepareCodec } from '../../src/kafka/codecs';
 import { useZlibHandle } from '../../src/kafka/codecs/gzip';
-import { xxh32 } from '../../src/kafka/codecs/lz4';
+import { useNativeLz4, xxh32 } from '../../src/kafka/codecs/lz4';
 import { compressors, GZIP, LZ4_CODEC, SNAPPY, xerialSnappy, ZSTD } from '../support/batches';
 
 const MiB = 1024 * 1024;
@@ -28,12 +28,20 @@ beforeAll(async () => {
   await prepareCodec(ZSTD);
 });
 
+// lz4 blocks decode through the native addon the build makes (dist/native) and through WebAssembly, its
+// fallback: both are run.
 describe.each([
-  ['gzip', GZIP],
-  ['snappy (raw)', SNAPPY],
-  ['lz4', LZ4_CODEC],
-  ['zstd', ZSTD],
-])('%s', (_name, codec) => {
+  ['gzip', GZIP, undefined],
+  ['snappy (raw)', SNAPPY, undefined],
+  ['lz4, native blocks', LZ4_CODEC, true],
+  ['lz4, WebAssembly blocks', LZ4_CODEC, false],
+  ['zstd', ZSTD, undefined],
+])('%s', (_name, codec, nativeLz4) => {
+  beforeAll(() => {
+    if (nativeLz4 !== undefined) expect(useNativeLz4(nativeLz4)).toBe(nativeLz4);
+  });
+  afterAll(() => useNativeLz4(true));
+
   it.each([0, 1, 100, 65536, 300_000, 3 * MiB])('gives back %d bytes exactly', (size) => {
     const data = sample(size, size + 1);
     const out = new OutputBuffer(16 * MiB);
@@ -114,7 +122,19 @@ describe('snappy in xerial framing (the Java client)', () => {
   });
 });
 
-describe('lz4 frames', () => {
+describe('lz4', () => {
+  it('decodes blocks with the native addon where the build made it (linux-x64)', () => {
+    expect(useNativeLz4(true)).toBe(process.platform === 'linux' && process.arch === 'x64');
+  });
+});
+
+describe.each([
+  ['native', true],
+  ['WebAssembly', false],
+])('lz4 frames, %s blocks', (_name, nativeLz4) => {
+  beforeAll(() => expect(useNativeLz4(nativeLz4)).toBe(nativeLz4));
+  afterAll(() => useNativeLz4(true));
+
   /** A frame header (64 KiB blocks, given flags) with its checksum computed the right or the broken way. */
   function header(flags: number, broken: boolean): Buffer {
     const h = Buffer.from([0x04, 0x22, 0x4d, 0x18, flags, 0x40, 0]);
@@ -128,17 +148,18 @@ describe('lz4 frames', () => {
   };
   const END = Buffer.alloc(4);
   const INDEPENDENT = 0x60;
-  // A stored block, then a compressed one: 'xyz', a match of 4 three bytes back, then the literal 'q'.
-  const blocks = [block([...Buffer.from('abcdefgh')], true), block([0x30, ...Buffer.from('xyz'), 0x03, 0x00, 0x10, 0x71])];
+  // A stored block, then a compressed one: 'xyz', a match of 4 three bytes back, then the literals 'qrstu'
+  // (the block format ends every block with at least 5 literals; the reference decoder holds blocks to it).
+  const blocks = [block([...Buffer.from('abcdefgh')], true), block([0x30, ...Buffer.from('xyz'), 0x03, 0x00, 0x50, ...Buffer.from('qrstu')])];
 
   it('decodes a frame of several independent blocks, stored and compressed', () => {
     const frame = Buffer.concat([header(INDEPENDENT, false), ...blocks, END]);
-    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB)).toString()).toBe('abcdefghxyzxyzxq');
+    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB)).toString()).toBe('abcdefghxyzxyzxqrstu');
   });
 
   it('decodes a block flushed before it was full (not the last one, yet smaller than the block size)', () => {
     const frame = Buffer.concat([header(INDEPENDENT, false), blocks[1]!, blocks[0]!, blocks[1]!, END]);
-    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB)).toString()).toBe('xyzxyzxqabcdefghxyzxyzxq');
+    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB)).toString()).toBe('xyzxyzxqrstuabcdefghxyzxyzxqrstu');
   });
 
   it('refuses a frame of dependent blocks, which Kafka never writes', () => {
@@ -148,12 +169,12 @@ describe('lz4 frames', () => {
 
   it("accepts old Kafka's broken header checksum only for message format v0", () => {
     const frame = Buffer.concat([header(INDEPENDENT, true), ...blocks, END]);
-    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB), true).toString()).toBe('abcdefghxyzxyzxq');
+    expect(decompress(LZ4_CODEC, frame, new OutputBuffer(MiB), true).toString()).toBe('abcdefghxyzxyzxqrstu');
     expect(() => decompress(LZ4_CODEC, frame, new OutputBuffer(MiB), false)).toThrow(/header checksum/);
   });
 
   it('refuses a match that points before the start of its block', () => {
-    const frame = Buffer.concat([header(INDEPENDENT, false), block([0x14, 0x61, 0x09, 0x00, 0x10, 0x7a]), END]);
+    const frame = Buffer.concat([header(INDEPENDENT, false), block([0x14, 0x61, 0x09, 0x00, 0x50, ...Buffer.from('bcdef')]), END]);
     expect(() => decompress(LZ4_CODEC, frame, new OutputBuffer(MiB))).toThrow(CorruptDataError);
   });
 

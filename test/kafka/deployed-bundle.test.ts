@@ -47,7 +47,7 @@ it('finds SCF\'s Node.js release wherever SCF runs functions (linux-x64)', () =>
 });
 
 it.each(runtimes)('runs on %s from a copy of dist/functions/consumer with no node_modules and dumps gzip, snappy, lz4 and zstd batches exactly', async (_name, node, version) => {
-  expect(readdirSync(folder).filter((name) => !name.startsWith('run-')).sort()).toEqual([...BUNDLE_FILES, 'crc32.linux-x64-gnu.node', 'lz4_wasm_nodejs_bg.wasm', 'snappy_bg.wasm', 'zstd.wasm'].sort());
+  expect(readdirSync(folder).filter((name) => !name.startsWith('run-')).sort()).toEqual([...BUNDLE_FILES, 'codecs.linux-x64-gnu.node', 'crc32.linux-x64-gnu.node', 'lz4.LICENSE.txt', 'lz4_wasm_nodejs_bg.wasm', 'snappy_bg.wasm', 'zstd.wasm'].sort());
   const topic = uniqueTopic('bundle');
   await createTopic(topic, 1);
   const values: string[] = [];

@@ -1,23 +1,27 @@
 // LZ4 frames (https://github.com/lz4/lz4/blob/dev/doc/lz4_Frame_format.md) decoded into the reused output
 // buffer. Kafka writes one frame per batch, always with independent blocks (its Java clients refuse any
-// other), so each block decodes on its own: the frame is read here, each block by lz4-wasm-nodejs (lz4_flex,
-// by the LZ4 Rust crate's author, in WebAssembly) through its module's exports (bindgen.ts). No library
-// decodes frames into a caller's buffer; the native ones allocate their output per call, which piles up
-// outside V8's heap. On kcat's 1 MB lz4 batches: about 1.9x the CPU speed of our own JavaScript decoder
-// (bench/codec-candidates.ts).
+// other), so each block decodes on its own: the frame is read here, each block by the reference liblz4
+// compiled into our native addon (native.ts), which writes straight into the output buffer. Without the
+// addon, by lz4-wasm-nodejs (lz4_flex in WebAssembly) through its module's exports (bindgen.ts), copied
+// out. On kcat's 1 MiB frames of 64 KiB blocks (Node 18.15): liblz4 2.5 GB/s and 0.40 CPU-s per GiB,
+// lz4_flex 1.5-1.6 GB/s and 0.64-0.79; the published native modules allocate their output per call,
+// which piles up outside V8's heap (bench/codec-candidates.ts).
 import { BindgenBytesFunction, thrownBy, type BindgenExports } from './bindgen';
+import { nativeCodecs } from './native';
 import { CorruptDataError, DecompressedSizeError, type OutputBuffer } from './output';
 
 const MAGIC = 0x184d2204;
 const BLOCK_MAX_BYTES = [0, 0, 0, 0, 64 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024];
-/** Below this, a byte loop beats a native copy call. */
 
 interface Lz4Glue {
   __wasm: BindgenExports & { decompress(retptr: number, ptr: number, len: number): void };
   decompress(input: Uint8Array): Uint8Array;
 }
 
-let blockDecoder: BindgenBytesFunction | undefined;
+let wasmDecoder: BindgenBytesFunction | undefined;
+
+/** Decodes the block src[start, end) into dst at `at`, exactly `size` bytes, or throws CorruptDataError. */
+type BlockDecoder = (src: Uint8Array, start: number, end: number, size: number, dst: Buffer, at: number) => void;
 
 /** The little-endian uint32 at src[i]: frame fields, block size words and xxHash input all read this way. */
 const u32le = (src: Uint8Array, i: number) => (src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24)) >>> 0;
@@ -59,17 +63,24 @@ export function lz4BlockSize(src: Uint8Array, start: number, end: number): numbe
   return size;
 }
 
-/** Decodes one independent block into dst at `at` through lz4_flex; returns the new end of the output. */
-function decodeBlock(src: Uint8Array, start: number, end: number, size: number, dst: Buffer, at: number): number {
-  if (!blockDecoder) {
+const nativeBlock: BlockDecoder = (src, start, end, size, dst, at) => {
+  // All the room after `at`, not just `size`: liblz4 refuses a block whose last match ends within 12 bytes
+  // of the room it is given (the format's end rule, which lenient encoders break), and the frame's own
+  // count of the block's bytes is checked below.
+  const written = nativeCodecs()!.lz4DecodeBlock(src, start, end, dst, at, Math.min(dst.length, at + 0x7fffffff));
+  if (written !== size) throw new CorruptDataError(written < 0 ? 'lz4: malformed block' : `lz4: a block of ${written} bytes where ${size} were expected`);
+};
+
+const wasmBlock: BlockDecoder = (src, start, end, size, dst, at) => {
+  if (!wasmDecoder) {
     // Loaded on the first lz4 batch: its WebAssembly module compiles when it is required.
     const glue = require('lz4-wasm-nodejs') as Lz4Glue;
-    blockDecoder = new BindgenBytesFunction(glue.__wasm, (retptr, ptr, len) => glue.__wasm.decompress(retptr, ptr, len), (input) => thrownBy(glue.decompress, input));
+    wasmDecoder = new BindgenBytesFunction(glue.__wasm, (retptr, ptr, len) => glue.__wasm.decompress(retptr, ptr, len), (input) => thrownBy(glue.decompress, input));
   }
   let block: Uint8Array;
   try {
     // lz4_flex's size-prepended block: the size (little-endian uint32), then the block.
-    block = blockDecoder.run(4 + end - start, (memory, p) => {
+    block = wasmDecoder.run(4 + end - start, (memory, p) => {
       memory[p] = size & 0xff;
       memory[p + 1] = (size >>> 8) & 0xff;
       memory[p + 2] = (size >>> 16) & 0xff;
@@ -79,8 +90,16 @@ function decodeBlock(src: Uint8Array, start: number, end: number, size: number, 
   } catch (err) {
     throw new CorruptDataError(`lz4: ${(err as Error).message}`);
   }
+  if (block.length !== size) throw new CorruptDataError(`lz4: a block of ${block.length} bytes where ${size} were expected`);
   dst.set(block, at);
-  return at + block.length;
+};
+
+let blockDecoder: BlockDecoder | undefined;
+
+/** For tests: decode blocks natively or in WebAssembly; true when the native addon is in use. */
+export function useNativeLz4(enabled: boolean): boolean {
+  blockDecoder = enabled && nativeCodecs() ? nativeBlock : wasmBlock;
+  return blockDecoder === nativeBlock;
 }
 
 /** xxHash32 (seed 0): LZ4 frames check their header with its second byte. */
@@ -180,14 +199,16 @@ export function decodeLz4Frame(src: Uint8Array, out: OutputBuffer, brokenHeaderC
       dst.set(src.subarray(pos, pos + size), d);
       d += size;
     } else {
+      const decode = (blockDecoder ??= nativeCodecs() ? nativeBlock : wasmBlock);
       try {
-        d = decodeBlock(src, pos, pos + size, blockBytes, dst, d);
+        decode(src, pos, pos + size, blockBytes, dst, d);
       } catch (err) {
         const exact = lz4BlockSize(src, pos, pos + size);
         if (exact === blockBytes) throw err;
         blockBytes = exact;
-        d = decodeBlock(src, pos, pos + size, blockBytes, dst, d);
+        decode(src, pos, pos + size, blockBytes, dst, d);
       }
+      d += blockBytes;
     }
     pos = next;
   }
