@@ -64,9 +64,9 @@ export function lz4BlockSize(src: Uint8Array, start: number, end: number): numbe
 }
 
 const nativeBlock: BlockDecoder = (src, start, end, size, dst, at) => {
-  // All the room after `at`, not just `size`: liblz4 refuses a block whose last match ends within 12 bytes
-  // of the room it is given (the format's end rule, which lenient encoders break), and the frame's own
-  // count of the block's bytes is checked below.
+  // All the room after `at`, not just `size`: given only `size`, liblz4 also holds the block to the
+  // encoder's rule that its last match starts 12 bytes or more before the end, which lz4_flex never asked
+  // of the blocks it decoded. The block's own count of bytes is checked here instead.
   const written = nativeCodecs()!.lz4DecodeBlock(src, start, end, dst, at, Math.min(dst.length, at + 0x7fffffff));
   if (written !== size) throw new CorruptDataError(written < 0 ? 'lz4: malformed block' : `lz4: a block of ${written} bytes where ${size} were expected`);
 };
