@@ -74,6 +74,16 @@ it.each(runtimes)('runs on %s from a copy of dist/functions/consumer with no nod
   expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
 });
 
+it('ships native addons that need no newer glibc than SCF\'s Node.js 18 itself (2.28)', async () => {
+  for (const addon of ['codecs.linux-x64-gnu.node', 'crc32.linux-x64-gnu.node']) {
+    // objdump comes with the C toolchain the build uses; each needed symbol names its glibc version.
+    const { stdout } = await promisify(execFile)('objdump', ['-T', join(folder, addon)], { encoding: 'utf8' });
+    const versions = [...stdout.matchAll(/\(GLIBC_(\d+)\.(\d+)(?:\.\d+)?\)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    expect(versions.length).toBeGreaterThan(0);
+    expect(versions.filter(([major, minor]) => major > 2 || (major === 2 && minor > 28))).toEqual([]);
+  }
+});
+
 it('loads without its code cache, compiling the bundle (a build where SCF\'s Node.js could not be fetched)', async () => {
   const bare = mkdtempSync(join(tmpdir(), 'scf-no-cache-'));
   try {
