@@ -95,8 +95,9 @@ if (process.platform === 'linux' && process.arch === 'x64' && headers) {
       // liblz4's BSD licence asks that its notice travel with the binary.
       copyFileSync('native/lz4/LICENSE', join(dir, 'lz4.LICENSE.txt'));
     }
+  } else {
+    console.error(`the native codecs did not build (${cc.error?.message ?? `exit ${cc.status}`}): the consumer will decode lz4 in WebAssembly`);
   }
-  else console.error(`the native codecs did not build (${cc.error?.message ?? `exit ${cc.status}`}): the consumer will decode lz4 in WebAssembly`);
 } else {
   console.error('the native codecs are built on linux-x64 with Node.js headers only: the consumer will decode lz4 in WebAssembly');
 }

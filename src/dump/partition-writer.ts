@@ -47,7 +47,8 @@ export class PartitionWriter {
   private readonly openState: OpenObjectState = { windowStartMs: 0, records: 0, storedBoundWithRecord: 0 };
   /** Timestamps that append to the open object, for the object and clock reading they were computed for. */
   private appending: TimestampSpan = { from: 0, below: 0, notAfter: 0 };
-  private appendingFor: { open: OpenObject | undefined; now: number } = { open: undefined, now: NaN };
+  private appendingOpen: OpenObject | undefined;
+  private appendingNow = NaN;
 
   constructor(
     private readonly options: WriterOptions,
@@ -115,9 +116,10 @@ export class PartitionWriter {
 
   /** The record is appended to the open object with a usable timestamp: what most records of a busy partition get. */
   private joinsOpen(open: OpenObject, record: KafkaRecord, size: number, now: number): boolean {
-    if (this.appendingFor.open !== open || this.appendingFor.now !== now) {
+    if (this.appendingOpen !== open || this.appendingNow !== now) {
       this.appending = appendingTimestamps(open.windowStartMs, now, this.options.rules);
-      this.appendingFor = { open, now };
+      this.appendingOpen = open;
+      this.appendingNow = now;
     }
     const t = record.timestamp;
     const span = this.appending;
