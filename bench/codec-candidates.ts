@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { decompress, OutputBuffer, prepareCodec } from '../src/kafka/codecs';
+import { useNativeLz4 } from '../src/kafka/codecs/lz4';
+import { useNativeSnappy } from '../src/kafka/codecs/snappy';
 import { crc32c } from '../src/kafka/crc';
 
 const dir = process.argv[2] ?? '';
@@ -29,6 +31,15 @@ const MiB = 1024 * 1024;
 /** Ours: every codec decodes into this one reused buffer (src/kafka/codecs). */
 const out = new OutputBuffer(64 * MiB);
 const ours = (codec: number, name = 'ours (src/kafka/codecs)'): Candidate => ({ name, decode: (b) => decompress(codec, b, out) });
+/** Ours with blocks decoded by the native addon (when the build made it) or by its WebAssembly fallback. */
+const oursBlocks = (codec: number, useNative: (enabled: boolean) => boolean): Candidate[] =>
+  [true, false].map((native) => ({
+    name: `ours, ${native ? 'native' : 'WebAssembly'} blocks`,
+    decode: (b) => {
+      if (useNative(native) !== native) throw new Error('the native codecs are not built (npm run build)');
+      return decompress(codec, b, out);
+    },
+  }));
 const WORDS = 'user order payment cart session login logout search checkout refund shipment inventory warehouse'.split(' ');
 const LEVELS = ['INFO', 'WARN', 'DEBUG', 'ERROR'];
 
@@ -149,7 +160,7 @@ async function main(): Promise<void> {
       const rawSnappy = raw.map((b) => snappy.compressSync(b) as Buffer);
       const xerialSnappy = raw.map((b) => xerial(b, (x) => snappy.compressSync(x)));
       await measure('snappy', set, rawSnappy, sizes, [
-        ours(2),
+        ...oursBlocks(2, useNativeSnappy),
         { name: 'snappy (napi-rs) uncompressSync', decode: (b) => snappy.uncompressSync(b, { asBuffer: true }) },
         { name: 'snappy (napi-rs) copyOutputData', decode: (b) => snappy.uncompressSync(b, { asBuffer: true, copyOutputData: true }) },
         ...(hysnappy ? [{ name: 'hysnappy (wasm)', decode: (b: Buffer, n: number) => hysnappy(b, n) }] : []),
@@ -157,7 +168,7 @@ async function main(): Promise<void> {
         ...(snappyjs ? [{ name: 'snappyjs (JS, today)', decode: (b: Buffer) => snappyjs.uncompress(b) }] : []),
       ]);
       await measure('xerial', set, xerialSnappy, sizes, [
-        ours(2),
+        ...oursBlocks(2, useNativeSnappy),
         { name: 'snappy (napi-rs) per block', decode: (b, n) => unxerial(b, n, (x) => snappy.uncompressSync(x, { asBuffer: true })) },
         ...(hysnappy ? [{ name: 'hysnappy (wasm) per block', decode: (b: Buffer, n: number) => unxerial(b, n, (x) => hysnappy(x, x.readUInt8(0) < 128 ? x[0]! : snappyLength(x))) }] : []),
       ]);
@@ -165,7 +176,7 @@ async function main(): Promise<void> {
     if (lz4napi) {
       const frames = raw.map((b) => lz4napi.compressFrameSync(b) as Buffer);
       await measure('lz4', set, frames, sizes, [
-        ours(3),
+        ...oursBlocks(3, useNativeLz4),
         { name: 'lz4-napi decompressFrameSync', decode: (b) => lz4napi.decompressFrameSync(b) },
         { name: 'lz4-napi decompressFrame (async)', decode: (b) => lz4napi.decompressFrame(b) },
         ...(lz4js ? [{ name: 'lz4js (JS, today)', decode: (b: Buffer) => lz4js.decompress(b) }] : []),

@@ -1,9 +1,11 @@
-// The consumer's native codecs: liblz4's block decoder (the reference C code, in ./lz4) behind N-API.
-// It decodes into a region of the caller's buffer, so reading a batch allocates nothing (the published
-// native lz4 modules return a new buffer per call). scripts/build.mjs compiles it for SCF's linux-x64;
-// src/kafka/codecs/native.ts loads it and falls back to WebAssembly without it.
+// The consumer's native codecs: the reference decoders of lz4 (liblz4, in ./lz4) and snappy (Google's,
+// in ./snappy) behind N-API. Each decodes into a region of the caller's buffer, so reading a batch
+// allocates nothing (the published native modules return a new buffer per call). scripts/build.mjs
+// compiles it for SCF's linux-x64; src/kafka/codecs/native.ts loads it and falls back to WebAssembly
+// without it.
 #include <node_api.h>
 #include "lz4/lz4.h"
+#include "snappy/snappy-c.h"
 
 // The bytes of a Uint8Array argument (a Buffer is one); false when it is not one.
 static int bytes_of(napi_env env, napi_value value, char **data, size_t *length) {
@@ -20,32 +22,69 @@ static int index_of(napi_env env, napi_value value, uint32_t *out) {
   return napi_get_value_uint32(env, value, out) == napi_ok;
 }
 
-// lz4DecodeBlock(src, srcStart, srcEnd, dst, dstStart, dstEnd): decodes the LZ4 block src[srcStart, srcEnd)
-// into dst[dstStart, dstEnd) and returns the bytes written, or -1 when the block is malformed or does not
-// fit. Throws a TypeError on arguments that do not describe those ranges.
-static napi_value lz4_decode_block(napi_env env, napi_callback_info info) {
+// The arguments every decoder takes: (src, srcStart, srcEnd, dst, dstStart, dstEnd), the encoded range and
+// the room it may decode into. Throws a TypeError naming `usage` and returns 0 when they do not describe
+// those ranges.
+static int ranges_of(napi_env env, napi_callback_info info, const char *usage, const char **src, size_t *src_length, char **dst, size_t *dst_length) {
   size_t argc = 6;
   napi_value argv[6];
-  char *src, *dst;
-  size_t src_length, dst_length;
+  char *src_base, *dst_base;
+  size_t src_bytes, dst_bytes;
   uint32_t src_start, src_end, dst_start, dst_end;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6 ||
-      !bytes_of(env, argv[0], &src, &src_length) || !index_of(env, argv[1], &src_start) || !index_of(env, argv[2], &src_end) ||
-      !bytes_of(env, argv[3], &dst, &dst_length) || !index_of(env, argv[4], &dst_start) || !index_of(env, argv[5], &dst_end) ||
-      src_start > src_end || src_end > src_length || dst_start > dst_end || dst_end > dst_length ||
-      src_end - src_start > LZ4_MAX_INPUT_SIZE || dst_end - dst_start > 0x7fffffff) {
-    napi_throw_type_error(env, NULL, "lz4DecodeBlock(src, srcStart, srcEnd, dst, dstStart, dstEnd): bad arguments");
-    return NULL;
+      !bytes_of(env, argv[0], &src_base, &src_bytes) || !index_of(env, argv[1], &src_start) || !index_of(env, argv[2], &src_end) ||
+      !bytes_of(env, argv[3], &dst_base, &dst_bytes) || !index_of(env, argv[4], &dst_start) || !index_of(env, argv[5], &dst_end) ||
+      src_start > src_end || src_end > src_bytes || dst_start > dst_end || dst_end > dst_bytes) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
   }
-  int written = LZ4_decompress_safe(src + src_start, dst + dst_start, (int)(src_end - src_start), (int)(dst_end - dst_start));
+  *src = src_base + src_start;
+  *src_length = src_end - src_start;
+  *dst = dst_base + dst_start;
+  *dst_length = dst_end - dst_start;
+  return 1;
+}
+
+static napi_value int32_of(napi_env env, int32_t value) {
   napi_value result;
-  napi_create_int32(env, written < 0 ? -1 : written, &result);
+  napi_create_int32(env, value, &result);
   return result;
 }
 
-NAPI_MODULE_INIT() {
+// lz4DecodeBlock(src, srcStart, srcEnd, dst, dstStart, dstEnd): decodes the LZ4 block src[srcStart, srcEnd)
+// into dst[dstStart, dstEnd) and returns the bytes written, or -1 when the block is malformed or does not
+// fit.
+static napi_value lz4_decode_block(napi_env env, napi_callback_info info) {
+  const char *src;
+  char *dst;
+  size_t src_length, dst_length;
+  if (!ranges_of(env, info, "lz4DecodeBlock(src, srcStart, srcEnd, dst, dstStart, dstEnd): bad arguments", &src, &src_length, &dst, &dst_length)) return NULL;
+  // liblz4 counts in ints.
+  if (src_length > LZ4_MAX_INPUT_SIZE) return int32_of(env, -1);
+  if (dst_length > 0x7fffffff) dst_length = 0x7fffffff;
+  int written = LZ4_decompress_safe(src, dst, (int)src_length, (int)dst_length);
+  return int32_of(env, written < 0 ? -1 : written);
+}
+
+// snappyDecode(src, srcStart, srcEnd, dst, dstStart, dstEnd): decodes the raw snappy block
+// src[srcStart, srcEnd) into dst[dstStart, dstEnd) and returns the bytes written, or -1 when the block is
+// malformed or declares more than fits.
+static napi_value snappy_decode(napi_env env, napi_callback_info info) {
+  const char *src;
+  char *dst;
+  size_t src_length, dst_length;
+  if (!ranges_of(env, info, "snappyDecode(src, srcStart, srcEnd, dst, dstStart, dstEnd): bad arguments", &src, &src_length, &dst, &dst_length)) return NULL;
+  size_t written = dst_length;
+  if (snappy_uncompress(src, src_length, dst, &written) != SNAPPY_OK || written > 0x7fffffff) return int32_of(env, -1);
+  return int32_of(env, (int32_t)written);
+}
+
+static int export_function(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
-  if (napi_create_function(env, "lz4DecodeBlock", NAPI_AUTO_LENGTH, lz4_decode_block, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "lz4DecodeBlock", fn) != napi_ok) return NULL;
+  return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) == napi_ok && napi_set_named_property(env, exports, name, fn) == napi_ok;
+}
+
+NAPI_MODULE_INIT() {
+  if (!export_function(env, exports, "lz4DecodeBlock", lz4_decode_block) || !export_function(env, exports, "snappyDecode", snappy_decode)) return NULL;
   return exports;
 }

@@ -1,7 +1,7 @@
 // Builds the two SCF bundles (one self-contained file each, Node 18) and the CLI.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -81,25 +81,55 @@ for (const { file, package: name } of bundled) {
 const scfNodeRun = spawnSync(process.execPath, ['dist/cli.js', 'local', 'node'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 const scfNode = scfNodeRun.status === 0 ? scfNodeRun.stdout.trim() : undefined;
 
-// The native codecs (native/codecs.c with liblz4), built with the machine's C compiler against N-API 8
-// (Node 18 and later) for SCF's linux-x64, beside each bundle that reads records and in dist/native for
-// the tests and the CLI. Without a compiler the consumer decodes lz4 in WebAssembly, more slowly.
+// The native codecs (native/codecs.c with liblz4 and Google's snappy), built with the machine's C and C++
+// compilers against N-API 8 (Node 18 and later) for SCF's linux-x64, beside each bundle that reads records
+// and in dist/native for the tests and the CLI. Without compilers the consumer decodes lz4 and snappy in
+// WebAssembly, more slowly.
 const nativeCodecs = join('dist', 'native', 'codecs.linux-x64-gnu.node');
 const headers = [scfNode && join(dirname(dirname(scfNode)), 'include', 'node'), join(dirname(dirname(process.execPath)), 'include', 'node')].find((dir) => dir && existsSync(join(dir, 'node_api.h')));
 if (process.platform === 'linux' && process.arch === 'x64' && headers) {
-  mkdirSync(dirname(nativeCodecs), { recursive: true });
-  const cc = spawnSync(process.env.CC || 'cc', ['-O3', '-fPIC', '-shared', '-fvisibility=hidden', '-DNAPI_VERSION=8', `-I${headers}`, 'native/lz4/lz4.c', 'native/codecs.c', '-o', nativeCodecs], { stdio: 'inherit' });
-  if (cc.status === 0) {
+  const failure = buildNativeCodecs(headers);
+  if (failure === undefined) {
     for (const dir of withCodecs) {
       copyFileSync(nativeCodecs, join(dir, basename(nativeCodecs)));
-      // liblz4's BSD licence asks that its notice travel with the binary.
+      // The BSD licences of liblz4 and snappy ask that their notices travel with the binary.
       copyFileSync('native/lz4/LICENSE', join(dir, 'lz4.LICENSE.txt'));
+      copyFileSync('native/snappy/COPYING', join(dir, 'snappy.LICENSE.txt'));
     }
   } else {
-    console.error(`the native codecs did not build (${cc.error?.message ?? `exit ${cc.status}`}): the consumer will decode lz4 in WebAssembly`);
+    console.error(`the native codecs did not build (${failure}): the consumer will decode lz4 and snappy in WebAssembly`);
   }
 } else {
-  console.error('the native codecs are built on linux-x64 with Node.js headers only: the consumer will decode lz4 in WebAssembly');
+  console.error('the native codecs are built on linux-x64 with Node.js headers only: the consumer will decode lz4 and snappy in WebAssembly');
+}
+
+/** Compiles snappy (C++) to objects, then links them with liblz4 and the binding (C); a message on failure. */
+function buildNativeCodecs(headers) {
+  const objects = join('dist', 'native', 'objects');
+  mkdirSync(objects, { recursive: true });
+  // Each function in its own section, so that the link keeps only what the decoders reach.
+  const common = ['-O3', '-fPIC', '-fvisibility=hidden', '-ffunction-sections', '-fdata-sections', '-DNDEBUG'];
+  // What snappy's CMake build would detect into config.h, for gcc and clang on x86-64 Linux.
+  const snappyConfig = ['HAVE_BUILTIN_CTZ', 'HAVE_BUILTIN_EXPECT', 'HAVE_BUILTIN_PREFETCH', 'HAVE_ATTRIBUTE_ALWAYS_INLINE', 'HAVE_SYS_MMAN_H', 'HAVE_UNISTD_H'].map((name) => `-D${name}=1`);
+  const snappyObjects = [];
+  const steps = [];
+  for (const name of ['snappy', 'snappy-c', 'snappy-sinksource', 'snappy-stubs-internal']) {
+    const object = join(objects, `${name}.o`);
+    snappyObjects.push(object);
+    // Without exceptions and RTTI, the decoders need from libstdc++ only operator new and delete, a length
+    // error and static guards: no more than Node.js itself needs from the libstdc++ it links.
+    steps.push([`native/snappy/${name}.cc`, process.env.CXX || 'c++', [...common, '-std=c++14', '-fno-exceptions', '-fno-rtti', ...snappyConfig, '-c', `native/snappy/${name}.cc`, '-o', object]]);
+  }
+  steps.push(['native/codecs.c', process.env.CC || 'cc', [...common, '-shared', '-Wl,--gc-sections', '-DNAPI_VERSION=8', `-I${headers}`, 'native/lz4/lz4.c', 'native/codecs.c', ...snappyObjects, '-lstdc++', '-o', nativeCodecs]]);
+  try {
+    for (const [source, command, args] of steps) {
+      const run = spawnSync(command, args, { stdio: 'inherit' });
+      if (run.status !== 0) return `${command} on ${source}: ${run.error?.message ?? `exit ${run.status}`}`;
+    }
+    return undefined;
+  } finally {
+    rmSync(objects, { recursive: true, force: true });
+  }
 }
 
 // Each bundle's entry file, and its code cache recorded on SCF's release. Without that release the

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { CorruptDataError, DecompressedSizeError, decompress, OutputBuffer, prepareCodec } from '../../src/kafka/codecs';
 import { useZlibHandle } from '../../src/kafka/codecs/gzip';
 import { useNativeLz4, xxh32 } from '../../src/kafka/codecs/lz4';
+import { useNativeSnappy } from '../../src/kafka/codecs/snappy';
 import { compressors, GZIP, LZ4_CODEC, SNAPPY, xerialSnappy, ZSTD } from '../support/batches';
 
 const MiB = 1024 * 1024;
@@ -28,19 +29,23 @@ beforeAll(async () => {
   await prepareCodec(ZSTD);
 });
 
-// lz4 blocks decode through the native addon the build makes (dist/native) and through WebAssembly, its
-// fallback: both are run.
-describe.each([
+/** A codec's switch between the native addon's blocks and WebAssembly's; true when native. */
+type UseNative = (enabled: boolean) => boolean;
+
+// lz4 and snappy blocks decode through the native addon the build makes (dist/native) and through
+// WebAssembly, their fallback: both are run.
+describe.each<[string, number, [UseNative, boolean] | undefined]>([
   ['gzip', GZIP, undefined],
-  ['snappy (raw)', SNAPPY, undefined],
-  ['lz4, native blocks', LZ4_CODEC, true],
-  ['lz4, WebAssembly blocks', LZ4_CODEC, false],
+  ['snappy (raw), native blocks', SNAPPY, [useNativeSnappy, true]],
+  ['snappy (raw), WebAssembly blocks', SNAPPY, [useNativeSnappy, false]],
+  ['lz4, native blocks', LZ4_CODEC, [useNativeLz4, true]],
+  ['lz4, WebAssembly blocks', LZ4_CODEC, [useNativeLz4, false]],
   ['zstd', ZSTD, undefined],
-])('%s', (_name, codec, nativeLz4) => {
+])('%s', (_name, codec, blocks) => {
   beforeAll(() => {
-    if (nativeLz4 !== undefined) expect(useNativeLz4(nativeLz4)).toBe(nativeLz4);
+    if (blocks) expect(blocks[0](blocks[1])).toBe(blocks[1]);
   });
-  afterAll(() => useNativeLz4(true));
+  afterAll(() => blocks?.[0](true));
 
   it.each([0, 1, 100, 65536, 300_000, 3 * MiB])('gives back %d bytes exactly', (size) => {
     const data = sample(size, size + 1);
@@ -115,16 +120,39 @@ describe('gzip', () => {
   });
 });
 
-describe('snappy in xerial framing (the Java client)', () => {
+describe.each([
+  ['native', true],
+  ['WebAssembly', false],
+])('snappy in xerial framing (the Java client), %s blocks', (_name, native) => {
+  beforeAll(() => expect(useNativeSnappy(native)).toBe(native));
+  afterAll(() => useNativeSnappy(true));
+
   it.each([1000, 32 * 1024, 100_000, 2 * MiB])('gives back %d bytes exactly', (size) => {
     const data = sample(size, size);
     expect(decompress(SNAPPY, xerialSnappy(data), new OutputBuffer(16 * MiB)).equals(data)).toBe(true);
   });
+
+  it('refuses a block that holds fewer bytes than its header declares', () => {
+    const framed = xerialSnappy(sample(1000, 2));
+    // The block's varint length header (after the 16-byte stream header and the 4-byte block size):
+    // 1000 is 0xe8 0x07; declaring 1001 leaves the block one byte short.
+    expect([framed[20], framed[21]]).toEqual([0xe8, 0x07]);
+    framed[20] = 0xe9;
+    expect(() => decompress(SNAPPY, framed, new OutputBuffer(MiB))).toThrow(CorruptDataError);
+  });
+
+  it('refuses a stream whose blocks together pass the limit, before decoding them', () => {
+    const framed = xerialSnappy(Buffer.alloc(3 * 32 * 1024, 'a'));
+    expect(() => decompress(SNAPPY, framed, new OutputBuffer(2 * 32 * 1024))).toThrow(DecompressedSizeError);
+  });
 });
 
-describe('lz4', () => {
+describe.each<[string, UseNative]>([
+  ['lz4', useNativeLz4],
+  ['snappy', useNativeSnappy],
+])('%s', (_name, useNative) => {
   it('decodes blocks with the native addon where the build made it (linux-x64)', () => {
-    expect(useNativeLz4(true)).toBe(process.platform === 'linux' && process.arch === 'x64');
+    expect(useNative(true)).toBe(process.platform === 'linux' && process.arch === 'x64');
   });
 });
 

@@ -1,11 +1,14 @@
-// The consumer's own native codecs (native/codecs.c: liblz4's block decoder behind N-API), compiled by
-// scripts/build.mjs for linux-x64 with the machine's C compiler and shipped beside the bundle. Where it
-// is absent (a build without a compiler, another platform), the codecs decode in WebAssembly.
+// The consumer's own native codecs (native/codecs.c: the block decoders of liblz4 and Google's snappy behind
+// N-API), compiled by scripts/build.mjs for linux-x64 with the machine's C and C++ compilers and shipped
+// beside the bundle. Where it is absent (a build without compilers, another platform), the codecs decode in
+// WebAssembly.
 import { locateBuiltFile } from './locate';
 
 export interface NativeCodecs {
   /** Decodes the LZ4 block src[srcStart, srcEnd) into dst[dstStart, dstEnd); the bytes written, or -1. */
   lz4DecodeBlock(src: Uint8Array, srcStart: number, srcEnd: number, dst: Uint8Array, dstStart: number, dstEnd: number): number;
+  /** Decodes the raw snappy block src[srcStart, srcEnd) into dst[dstStart, dstEnd); the bytes written, or -1. */
+  snappyDecode(src: Uint8Array, srcStart: number, srcEnd: number, dst: Uint8Array, dstStart: number, dstEnd: number): number;
 }
 
 export const NATIVE_CODECS_FILE = 'codecs.linux-x64-gnu.node';
