@@ -72,7 +72,9 @@ export class Contestants {
   /** Our consumer on partition 0, from its start: `expectRecords` (when given) must be what it dumped. */
   async ours(topic: string, sink: 'null' | 'cos', env: Record<string, string> = {}, expectRecords?: number): Promise<Run> {
     const before = this.env.cosServer.cpuSeconds();
-    const result = await runProcess(this.env.consumerNode, [this.env.runner, sink, '0'], { env: { ...this.consumerEnv(topic), ...env } });
+    // With the variables SCF would give the function, not this machine's: NODE_EXTRA_CA_CERTS, set on
+    // some build machines, alone makes Node.js parse a CA bundle at start (30-40 ms of CPU per run).
+    const result = await runProcess(this.env.consumerNode, [this.env.runner, sink, '0'], { env: { ...this.consumerEnv(topic), ...env }, inheritEnv: false });
     const serverCpuSeconds = this.env.cosServer.cpuSeconds() - before;
     if (result.exitCode !== 0) throw new Error(`our consumer failed on ${topic}: ${result.stderr}`);
     const bucket = join(this.env.scratch, 'cos', BUCKET);
@@ -90,7 +92,7 @@ export class Contestants {
   async kcatToFile(topic: string): Promise<Run> {
     const out = join(this.env.scratch, 'kcat.out');
     try {
-      const run = await runProcess(this.env.kcat, ['-C', '-b', this.env.broker.bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\\n', '-X', 'receive.message.max.bytes=200000000'], { stdoutFile: out });
+      const run = await runProcess(this.env.kcat, ['-C', '-b', this.env.broker.bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\\n', '-X', 'receive.message.max.bytes=200000000'], { stdoutFile: out, inheritEnv: false });
       if (run.exitCode !== 0) throw new Error(`kcat failed on ${topic}: ${run.stderr}`);
       return { ...run, outputBytes: statSync(out).size };
     } finally {

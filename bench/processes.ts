@@ -23,11 +23,19 @@ function procStatus(pid: number): { hwmKiB: number; cpuSeconds: number } | undef
   }
 }
 
-export function runProcess(command: string, args: string[], options: { env?: Record<string, string | undefined>; stdoutFile?: string } = {}): Promise<ProcessRun> {
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  /** False: the process gets only PATH and `env`, not this machine's environment. */
+  inheritEnv?: boolean;
+  stdoutFile?: string;
+}
+
+export function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const out = options.stdoutFile ? openSync(options.stdoutFile, 'w') : 'pipe';
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', out, 'pipe'] });
+    const env = options.inheritEnv === false ? { PATH: process.env.PATH, ...options.env } : { ...process.env, ...options.env };
+    const child = spawn(command, args, { env, stdio: ['ignore', out, 'pipe'] });
     if (typeof out === 'number') closeSync(out);
     let stdout = '';
     let stderr = '';
