@@ -11,6 +11,7 @@ import { gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { decompress, OutputBuffer, prepareCodec } from '../src/kafka/codecs';
 import { useNativeLz4 } from '../src/kafka/codecs/lz4';
 import { useNativeSnappy } from '../src/kafka/codecs/snappy';
+import { loadZstd, useNativeZstd } from '../src/kafka/codecs/zstd';
 import { crc32c } from '../src/kafka/crc';
 
 const dir = process.argv[2] ?? '';
@@ -31,10 +32,10 @@ const MiB = 1024 * 1024;
 /** Ours: every codec decodes into this one reused buffer (src/kafka/codecs). */
 const out = new OutputBuffer(64 * MiB);
 const ours = (codec: number, name = 'ours (src/kafka/codecs)'): Candidate => ({ name, decode: (b) => decompress(codec, b, out) });
-/** Ours with blocks decoded by the native addon (when the build made it) or by its WebAssembly fallback. */
-const oursBlocks = (codec: number, useNative: (enabled: boolean) => boolean): Candidate[] =>
+/** Ours decoding with the native addon (when the build made it) and with its WebAssembly fallback. */
+const oursBoth = (codec: number, useNative: (enabled: boolean) => boolean): Candidate[] =>
   [true, false].map((native) => ({
-    name: `ours, ${native ? 'native' : 'WebAssembly'} blocks`,
+    name: `ours, ${native ? 'native' : 'WebAssembly'}`,
     decode: (b) => {
       if (useNative(native) !== native) throw new Error('the native codecs are not built (npm run build)');
       return decompress(codec, b, out);
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
   }
   if (bokuweb) await bokuweb.init();
   await prepareCodec(4);
+  await loadZstd();
 
   const sets: Array<[string, Buffer[]]> = [
     ['1MB-batches', batches(64, 1_000_000, false)],
@@ -160,7 +162,7 @@ async function main(): Promise<void> {
       const rawSnappy = raw.map((b) => snappy.compressSync(b) as Buffer);
       const xerialSnappy = raw.map((b) => xerial(b, (x) => snappy.compressSync(x)));
       await measure('snappy', set, rawSnappy, sizes, [
-        ...oursBlocks(2, useNativeSnappy),
+        ...oursBoth(2, useNativeSnappy),
         { name: 'snappy (napi-rs) uncompressSync', decode: (b) => snappy.uncompressSync(b, { asBuffer: true }) },
         { name: 'snappy (napi-rs) copyOutputData', decode: (b) => snappy.uncompressSync(b, { asBuffer: true, copyOutputData: true }) },
         ...(hysnappy ? [{ name: 'hysnappy (wasm)', decode: (b: Buffer, n: number) => hysnappy(b, n) }] : []),
@@ -168,7 +170,7 @@ async function main(): Promise<void> {
         ...(snappyjs ? [{ name: 'snappyjs (JS, today)', decode: (b: Buffer) => snappyjs.uncompress(b) }] : []),
       ]);
       await measure('xerial', set, xerialSnappy, sizes, [
-        ...oursBlocks(2, useNativeSnappy),
+        ...oursBoth(2, useNativeSnappy),
         { name: 'snappy (napi-rs) per block', decode: (b, n) => unxerial(b, n, (x) => snappy.uncompressSync(x, { asBuffer: true })) },
         ...(hysnappy ? [{ name: 'hysnappy (wasm) per block', decode: (b: Buffer, n: number) => unxerial(b, n, (x) => hysnappy(x, x.readUInt8(0) < 128 ? x[0]! : snappyLength(x))) }] : []),
       ]);
@@ -176,7 +178,7 @@ async function main(): Promise<void> {
     if (lz4napi) {
       const frames = raw.map((b) => lz4napi.compressFrameSync(b) as Buffer);
       await measure('lz4', set, frames, sizes, [
-        ...oursBlocks(3, useNativeLz4),
+        ...oursBoth(3, useNativeLz4),
         { name: 'lz4-napi decompressFrameSync', decode: (b) => lz4napi.decompressFrameSync(b) },
         { name: 'lz4-napi decompressFrame (async)', decode: (b) => lz4napi.decompressFrame(b) },
         ...(lz4js ? [{ name: 'lz4js (JS, today)', decode: (b: Buffer) => lz4js.decompress(b) }] : []),
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
       const frames = await Promise.all(raw.map((b) => mongoZstd.compress(b, 3) as Promise<Buffer>));
       const toon = toonZstd ? new toonZstd.Decoder() : undefined;
       await measure('zstd', set, frames, sizes, [
-        ours(4, 'ours (@bokuweb/zstd-wasm in place)'),
+        ...oursBoth(4, useNativeZstd),
         { name: '@mongodb-js/zstd (async)', decode: (b) => mongoZstd.decompress(b) },
         ...(toon ? [{ name: '@toondepauw/node-zstd decodeSync', decode: (b: Buffer) => toon.decodeSync(b) }] : []),
         ...(zstddec ? [{ name: 'zstddec (wasm)', decode: (b: Buffer, n: number) => zstddec.decode(b, n) }] : []),

@@ -1,11 +1,12 @@
-// The consumer's native codecs: the reference decoders of lz4 (liblz4, in ./lz4) and snappy (Google's,
-// in ./snappy) behind N-API. Each decodes into a region of the caller's buffer, so reading a batch
+// The consumer's native codecs: the reference decoders of lz4 (liblz4, in ./lz4), snappy (Google's, in
+// ./snappy) and zstd (libzstd's decoder, in ./zstd) behind N-API. Each decodes into a region of the caller's buffer, so reading a batch
 // allocates nothing (the published native modules return a new buffer per call). scripts/build.mjs
 // compiles it for SCF's linux-x64; src/kafka/codecs/native.ts loads it and falls back to WebAssembly
 // without it.
 #include <node_api.h>
 #include "lz4/lz4.h"
 #include "snappy/snappy-c.h"
+#include "zstd/lib/zstd.h"
 
 // The bytes of a Uint8Array argument (a Buffer is one); false when it is not one.
 static int bytes_of(napi_env env, napi_value value, char **data, size_t *length) {
@@ -79,12 +80,62 @@ static napi_value snappy_decode(napi_env env, napi_callback_info info) {
   return int32_of(env, (int32_t)written);
 }
 
+// zstdDecode(src, srcStart, srcEnd, dst, dstStart, dstEnd): decodes the zstd frames src[srcStart, srcEnd)
+// into dst[dstStart, dstEnd) and returns the bytes written, or minus libzstd's error code (70 when the
+// output needs more room). The decoding context is this Node.js environment's own, reused call after call.
+static napi_value zstd_decode(napi_env env, napi_callback_info info) {
+  const char *src;
+  char *dst;
+  size_t src_length, dst_length;
+  if (!ranges_of(env, info, "zstdDecode(src, srcStart, srcEnd, dst, dstStart, dstEnd): bad arguments", &src, &src_length, &dst, &dst_length)) return NULL;
+  ZSTD_DCtx *dctx;
+  if (napi_get_instance_data(env, (void **)&dctx) != napi_ok || dctx == NULL) {
+    napi_throw_error(env, NULL, "zstdDecode: no decoding context");
+    return NULL;
+  }
+  if (dst_length > 0x7fffffff) dst_length = 0x7fffffff;
+  size_t written = ZSTD_decompressDCtx(dctx, dst, dst_length, src, src_length);
+  return int32_of(env, ZSTD_isError(written) ? -(int32_t)ZSTD_getErrorCode(written) : (int32_t)written);
+}
+
+// zstdFrameContentSize(src, srcStart, srcEnd): the decompressed size the first frame's header declares, -1
+// when it declares none (streaming producers such as the Java client), -2 when the bytes are not a frame.
+static napi_value zstd_frame_content_size(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char *src;
+  size_t src_bytes;
+  uint32_t start, end;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 || !bytes_of(env, argv[0], &src, &src_bytes) ||
+      !index_of(env, argv[1], &start) || !index_of(env, argv[2], &end) || start > end || end > src_bytes) {
+    napi_throw_type_error(env, NULL, "zstdFrameContentSize(src, srcStart, srcEnd): bad arguments");
+    return NULL;
+  }
+  unsigned long long size = ZSTD_getFrameContentSize(src + start, end - start);
+  napi_value result;
+  napi_create_double(env, size == ZSTD_CONTENTSIZE_UNKNOWN ? -1 : size == ZSTD_CONTENTSIZE_ERROR ? -2 : (double)size, &result);
+  return result;
+}
+
+static void free_dctx(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  ZSTD_freeDCtx((ZSTD_DCtx *)data);
+}
+
 static int export_function(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
   return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) == napi_ok && napi_set_named_property(env, exports, name, fn) == napi_ok;
 }
 
 NAPI_MODULE_INIT() {
-  if (!export_function(env, exports, "lz4DecodeBlock", lz4_decode_block) || !export_function(env, exports, "snappyDecode", snappy_decode)) return NULL;
+  // One zstd context per environment (the main thread, each worker): contexts are not shared across threads.
+  ZSTD_DCtx *dctx = ZSTD_createDCtx();
+  if (dctx == NULL || napi_set_instance_data(env, dctx, free_dctx, NULL) != napi_ok) {
+    ZSTD_freeDCtx(dctx);
+    return NULL;
+  }
+  if (!export_function(env, exports, "lz4DecodeBlock", lz4_decode_block) || !export_function(env, exports, "snappyDecode", snappy_decode) ||
+      !export_function(env, exports, "zstdDecode", zstd_decode) || !export_function(env, exports, "zstdFrameContentSize", zstd_frame_content_size)) return NULL;
   return exports;
 }

@@ -81,10 +81,10 @@ for (const { file, package: name } of bundled) {
 const scfNodeRun = spawnSync(process.execPath, ['dist/cli.js', 'local', 'node'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 const scfNode = scfNodeRun.status === 0 ? scfNodeRun.stdout.trim() : undefined;
 
-// The native codecs (native/codecs.c with liblz4 and Google's snappy), built with the machine's C and C++
-// compilers against N-API 8 (Node 18 and later) for SCF's linux-x64, beside each bundle that reads records
-// and in dist/native for the tests and the CLI. Without compilers the consumer decodes lz4 and snappy in
-// WebAssembly, more slowly.
+// The native codecs (native/codecs.c with liblz4, Google's snappy and libzstd's decoder), built with the
+// machine's C and C++ compilers against N-API 8 (Node 18 and later) for SCF's linux-x64, beside each bundle
+// that reads records and in dist/native for the tests and the CLI. Without compilers the consumer decodes
+// lz4, snappy and zstd in WebAssembly, more slowly.
 const nativeCodecs = join('dist', 'native', 'codecs.linux-x64-gnu.node');
 const headers = [scfNode && join(dirname(dirname(scfNode)), 'include', 'node'), join(dirname(dirname(process.execPath)), 'include', 'node')].find((dir) => dir && existsSync(join(dir, 'node_api.h')));
 if (process.platform === 'linux' && process.arch === 'x64' && headers) {
@@ -92,15 +92,16 @@ if (process.platform === 'linux' && process.arch === 'x64' && headers) {
   if (failure === undefined) {
     for (const dir of withCodecs) {
       copyFileSync(nativeCodecs, join(dir, basename(nativeCodecs)));
-      // The BSD licences of liblz4 and snappy ask that their notices travel with the binary.
+      // The BSD licences of liblz4, snappy and zstd ask that their notices travel with the binary.
       copyFileSync('native/lz4/LICENSE', join(dir, 'lz4.LICENSE.txt'));
       copyFileSync('native/snappy/COPYING', join(dir, 'snappy.LICENSE.txt'));
+      copyFileSync('native/zstd/LICENSE', join(dir, 'zstd.LICENSE.txt'));
     }
   } else {
-    console.error(`the native codecs did not build (${failure}): the consumer will decode lz4 and snappy in WebAssembly`);
+    console.error(`the native codecs did not build (${failure}): the consumer will decode lz4, snappy and zstd in WebAssembly`);
   }
 } else {
-  console.error('the native codecs are built on linux-x64 with Node.js headers only: the consumer will decode lz4 and snappy in WebAssembly');
+  console.error('the native codecs are built on linux-x64 with Node.js headers only: the consumer will decode lz4, snappy and zstd in WebAssembly');
 }
 
 /** Compiles snappy (C++) to objects, then links them with liblz4 and the binding (C); a message on failure. */
@@ -120,7 +121,11 @@ function buildNativeCodecs(headers) {
     // error and static guards: no more than Node.js itself needs from the libstdc++ it links.
     steps.push([`native/snappy/${name}.cc`, process.env.CXX || 'c++', [...common, '-std=c++14', '-fno-exceptions', '-fno-rtti', ...snappyConfig, '-c', `native/snappy/${name}.cc`, '-o', object]]);
   }
-  steps.push(['native/codecs.c', process.env.CC || 'cc', [...common, '-shared', '-Wl,--gc-sections', '-DNAPI_VERSION=8', `-I${headers}`, 'native/lz4/lz4.c', 'native/codecs.c', ...snappyObjects, '-lstdc++', '-o', nativeCodecs]]);
+  const zstd = ['decompress/huf_decompress.c', 'decompress/huf_decompress_amd64.S', 'decompress/zstd_ddict.c', 'decompress/zstd_decompress.c', 'decompress/zstd_decompress_block.c', 'common/entropy_common.c', 'common/error_private.c', 'common/fse_decompress.c', 'common/xxhash.c', 'common/zstd_common.c'].map((file) => `native/zstd/lib/${file}`);
+  // The libraries' own functions stay hidden like ours (their headers would export them): the addon exports
+  // only its N-API entry point, and unused code (the compressors) is dropped.
+  const hidden = ['-DLZ4LIB_VISIBILITY=', '-DZSTDLIB_VISIBLE=', '-DZSTDERRORLIB_VISIBLE=', '-DZSTD_LEGACY_SUPPORT=0'];
+  steps.push(['native/codecs.c', process.env.CC || 'cc', [...common, ...hidden, '-shared', '-Wl,--gc-sections', '-DNAPI_VERSION=8', `-I${headers}`, 'native/lz4/lz4.c', ...zstd, 'native/codecs.c', ...snappyObjects, '-lstdc++', '-o', nativeCodecs]]);
   try {
     for (const [source, command, args] of steps) {
       const run = spawnSync(command, args, { stdio: 'inherit' });

@@ -3,7 +3,7 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { BufferPool, ObjectUpload } from '../cos/object-upload';
-import { decodeZstd, loadZstd, OutputBuffer, zstdCompressor } from '../kafka/codecs';
+import { decodeZstd, loadZstd, OutputBuffer, prepareZstdDecoding, zstdCompressor } from '../kafka/codecs';
 import { GZIP_MEMBER_BYTES, GzipBody, PlainBody, type ObjectBody } from './object-body';
 import { ZSTD_FRAME_BYTES, ZSTD_LEVEL, ZstdBody } from './zstd-body';
 
@@ -38,7 +38,7 @@ const DECLARED = {
     prepare: loadZstd,
     body: (upload, pool) => new ZstdBody(upload, pool(ZSTD_FRAME_BYTES), zstdCompressor(ZSTD_LEVEL)),
     read: async (stored, bytes) => {
-      await loadZstd();
+      await prepareZstdDecoding();
       // The reader's decoder takes the concatenated frames whole, in one pass when told the size (each frame
       // declares only its own 1 MiB); its output is a view of a buffer made for this object alone.
       return decodeZstd(stored, new OutputBuffer(READ_LIMIT_BYTES, Math.min(bytes, READ_LIMIT_BYTES)), bytes);

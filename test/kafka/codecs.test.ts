@@ -6,6 +6,8 @@ import { CorruptDataError, DecompressedSizeError, decompress, OutputBuffer, prep
 import { useZlibHandle } from '../../src/kafka/codecs/gzip';
 import { useNativeLz4, xxh32 } from '../../src/kafka/codecs/lz4';
 import { useNativeSnappy } from '../../src/kafka/codecs/snappy';
+import { nativeCodecs } from '../../src/kafka/codecs/native';
+import { decodeZstd, loadZstd, useNativeZstd } from '../../src/kafka/codecs/zstd';
 import { compressors, GZIP, LZ4_CODEC, SNAPPY, xerialSnappy, ZSTD } from '../support/batches';
 
 const MiB = 1024 * 1024;
@@ -27,20 +29,23 @@ let compress: Awaited<ReturnType<typeof compressors>>;
 beforeAll(async () => {
   compress = await compressors();
   await prepareCodec(ZSTD);
+  // The WebAssembly decoder too, which the native addon otherwise spares a reader.
+  await loadZstd();
 });
 
 /** A codec's switch between the native addon's blocks and WebAssembly's; true when native. */
 type UseNative = (enabled: boolean) => boolean;
 
-// lz4 and snappy blocks decode through the native addon the build makes (dist/native) and through
-// WebAssembly, their fallback: both are run.
+// lz4 and snappy blocks and zstd frames decode through the native addon the build makes (dist/native) and
+// through WebAssembly, their fallback: both are run.
 describe.each<[string, number, [UseNative, boolean] | undefined]>([
   ['gzip', GZIP, undefined],
   ['snappy (raw), native blocks', SNAPPY, [useNativeSnappy, true]],
   ['snappy (raw), WebAssembly blocks', SNAPPY, [useNativeSnappy, false]],
   ['lz4, native blocks', LZ4_CODEC, [useNativeLz4, true]],
   ['lz4, WebAssembly blocks', LZ4_CODEC, [useNativeLz4, false]],
-  ['zstd', ZSTD, undefined],
+  ['zstd, native', ZSTD, [useNativeZstd, true]],
+  ['zstd, WebAssembly', ZSTD, [useNativeZstd, false]],
 ])('%s', (_name, codec, blocks) => {
   beforeAll(() => {
     if (blocks) expect(blocks[0](blocks[1])).toBe(blocks[1]);
@@ -147,9 +152,57 @@ describe.each([
   });
 });
 
+/**
+ * The same frame without its content size, as streaming compressors (the Java client's) write it: the
+ * header's size field goes, and a window descriptor of 1 MiB takes its place.
+ */
+function withoutContentSize(frame: Buffer): Buffer {
+  const descriptor = frame[4]!;
+  const singleSegment = (descriptor & 0x20) !== 0;
+  const sizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][descriptor >> 6]!;
+  const dictionaryBytes = [0, 1, 2, 4][descriptor & 3]!;
+  const headerEnd = 5 + (singleSegment ? 0 : 1) + dictionaryBytes + sizeBytes;
+  // Frame_Header_Descriptor: no size field, not single-segment; checksum and dictionary flags kept.
+  const header = Buffer.from([...frame.subarray(0, 4), descriptor & 0x07, (20 - 10) << 3]);
+  return Buffer.concat([header, frame.subarray(5 + (singleSegment ? 0 : 1), 5 + (singleSegment ? 0 : 1) + dictionaryBytes), frame.subarray(headerEnd)]);
+}
+
+describe.each([
+  ['native', true],
+  ['WebAssembly', false],
+])('zstd frames, %s decoder', (_name, native) => {
+  beforeAll(() => expect(useNativeZstd(native)).toBe(native));
+  afterAll(() => useNativeZstd(true));
+
+  it('decodes a frame that does not declare its size, with room for the whole limit', () => {
+    const data = sample(300_000, 11);
+    const streamed = withoutContentSize(compress[ZSTD]!(data));
+    // libzstd reads the rewritten header as a frame of unknown size.
+    expect(nativeCodecs()?.zstdFrameContentSize(streamed, 0, streamed.length)).toBe(-1);
+    const out = new OutputBuffer(MiB);
+    expect(decompress(ZSTD, streamed, out).equals(data)).toBe(true);
+    // Past the limit, such a frame is too large, not corrupt.
+    expect(() => decompress(ZSTD, withoutContentSize(compress[ZSTD]!(sample(MiB + 1, 12))), new OutputBuffer(MiB))).toThrow(DecompressedSizeError);
+  });
+
+  it('decodes frames back to back in one pass when told their total size, and grows the room when not', () => {
+    const a = sample(200_000, 13);
+    const b = sample(100_000, 14);
+    const frames = Buffer.concat([compress[ZSTD]!(a), compress[ZSTD]!(b)]);
+    expect(decodeZstd(frames, new OutputBuffer(MiB, 1), a.length + b.length).equals(Buffer.concat([a, b]))).toBe(true);
+    // Each frame declares only its own size: the room doubles until both fit.
+    expect(decodeZstd(frames, new OutputBuffer(MiB, 1)).equals(Buffer.concat([a, b]))).toBe(true);
+  });
+
+  it('refuses bytes that are not a zstd frame', () => {
+    expect(() => decompress(ZSTD, Buffer.from('not a frame at all'), new OutputBuffer(MiB))).toThrow(/not a zstd frame/);
+  });
+});
+
 describe.each<[string, UseNative]>([
   ['lz4', useNativeLz4],
   ['snappy', useNativeSnappy],
+  ['zstd', useNativeZstd],
 ])('%s', (_name, useNative) => {
   it('decodes blocks with the native addon where the build made it (linux-x64)', () => {
     expect(useNative(true)).toBe(process.platform === 'linux' && process.arch === 'x64');

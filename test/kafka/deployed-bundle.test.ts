@@ -47,7 +47,7 @@ it('finds SCF\'s Node.js release wherever SCF runs functions (linux-x64)', () =>
 });
 
 it.each(runtimes)('runs on %s from a copy of dist/functions/consumer with no node_modules and dumps gzip, snappy, lz4 and zstd batches exactly', async (_name, node, version) => {
-  expect(readdirSync(folder).filter((name) => !name.startsWith('run-')).sort()).toEqual([...BUNDLE_FILES, 'codecs.linux-x64-gnu.node', 'crc32.linux-x64-gnu.node', 'lz4.LICENSE.txt', 'lz4_wasm_nodejs_bg.wasm', 'snappy.LICENSE.txt', 'snappy_bg.wasm', 'zstd.wasm'].sort());
+  expect(readdirSync(folder).filter((name) => !name.startsWith('run-')).sort()).toEqual([...BUNDLE_FILES, 'codecs.linux-x64-gnu.node', 'crc32.linux-x64-gnu.node', 'lz4.LICENSE.txt', 'lz4_wasm_nodejs_bg.wasm', 'snappy.LICENSE.txt', 'snappy_bg.wasm', 'zstd.LICENSE.txt', 'zstd.wasm'].sort());
   const topic = uniqueTopic('bundle');
   await createTopic(topic, 1);
   const values: string[] = [];
@@ -108,6 +108,13 @@ it('ships native addons that need no newer glibc or libstdc++ than SCF\'s Node.j
     const tooNew = [...needed].filter(([library, version]) => !floor.has(library) || compareVersions(version, floor.get(library)!) > 0);
     expect({ addon, tooNew }).toEqual({ addon, tooNew: [] });
   }
+});
+
+it('keeps the vendored codecs\' own functions inside our addon: it exports only its N-API entry point', async () => {
+  const { stdout } = await promisify(execFile)('objdump', ['-T', join(folder, 'codecs.linux-x64-gnu.node')], { encoding: 'utf8' });
+  // Defined dynamic symbols (not *UND*), less the C++ standard library's template code, which is shared.
+  const defined = stdout.split('\n').filter((line) => /\s(g|w)\s/.test(line) && !line.includes('*UND*')).map((line) => line.trim().split(/\s+/).pop()!);
+  expect(defined.filter((name) => !name.startsWith('_ZNSt') && !name.startsWith('_ZSt'))).toEqual(['napi_register_module_v1']);
 });
 
 it('loads without its code cache, compiling the bundle (a build where SCF\'s Node.js could not be fetched)', async () => {

@@ -4,17 +4,17 @@ import { decodeGzip } from './gzip';
 import { decodeLz4Frame } from './lz4';
 import { CorruptDataError, type OutputBuffer } from './output';
 import { decodeSnappy } from './snappy';
-import { decodeZstd, loadZstd } from './zstd';
+import { decodeZstd, prepareZstdDecoding } from './zstd';
 
 export { CorruptDataError, DecompressedSizeError, OutputBuffer } from './output';
-export { decodeZstd, loadZstd, zstdCompressor, type ZstdCompressor } from './zstd';
+export { decodeZstd, loadZstd, prepareZstdDecoding, zstdCompressor, type ZstdCompressor } from './zstd';
 
 export const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export const ZSTD = 4;
 
-/** Prepares a codec before its first batch (zstd compiles its WebAssembly module, once). */
+/** Prepares a codec before its first batch (zstd without the native addon compiles its WebAssembly module, once). */
 export async function prepareCodec(codec: number): Promise<void> {
-  if (codec === ZSTD) await loadZstd();
+  if (codec === ZSTD) await prepareZstdDecoding();
 }
 
 /**

@@ -1,5 +1,5 @@
-// The consumer's own native codecs (native/codecs.c: the block decoders of liblz4 and Google's snappy behind
-// N-API), compiled by scripts/build.mjs for linux-x64 with the machine's C and C++ compilers and shipped
+// The consumer's own native codecs (native/codecs.c: the decoders of liblz4, Google's snappy and libzstd
+// behind N-API), compiled by scripts/build.mjs for linux-x64 with the machine's C and C++ compilers and shipped
 // beside the bundle. Where it is absent (a build without compilers, another platform), the codecs decode in
 // WebAssembly.
 import { locateBuiltFile } from './locate';
@@ -9,6 +9,10 @@ export interface NativeCodecs {
   lz4DecodeBlock(src: Uint8Array, srcStart: number, srcEnd: number, dst: Uint8Array, dstStart: number, dstEnd: number): number;
   /** Decodes the raw snappy block src[srcStart, srcEnd) into dst[dstStart, dstEnd); the bytes written, or -1. */
   snappyDecode(src: Uint8Array, srcStart: number, srcEnd: number, dst: Uint8Array, dstStart: number, dstEnd: number): number;
+  /** Decodes the zstd frames src[srcStart, srcEnd) into dst[dstStart, dstEnd); the bytes written, or minus libzstd's error code. */
+  zstdDecode(src: Uint8Array, srcStart: number, srcEnd: number, dst: Uint8Array, dstStart: number, dstEnd: number): number;
+  /** The size the first frame of src[srcStart, srcEnd) declares; -1 when none, -2 when not a frame. */
+  zstdFrameContentSize(src: Uint8Array, srcStart: number, srcEnd: number): number;
 }
 
 export const NATIVE_CODECS_FILE = 'codecs.linux-x64-gnu.node';

@@ -1,11 +1,15 @@
-// zstd through a WebAssembly build of the reference decoder (@bokuweb/zstd-wasm). The batch is copied
-// into the module's memory, decompressed there into a region reused from batch to batch (bounded by the
-// same limit), and copied out into the reader's own buffer: the module's memory is shared by every
-// reader in the process, and a growth of it detaches every view into it, so records never point there.
-// Native bindings were measured too (bench/codec-candidates.ts): none decompresses into a caller's
-// buffer, and their per-call allocations pile up outside V8's heap.
+// zstd frames are decoded by the reference libzstd compiled into our native addon (native.ts), straight into
+// the reader's buffer. Without the addon, and to compress (our own zstd output), through a WebAssembly
+// build of the reference code (@bokuweb/zstd-wasm): the batch is copied into the module's memory,
+// decompressed there into a region reused from batch to batch (bounded by the same limit), and copied out
+// into the reader's own buffer: the module's memory is shared by every reader in the process, and a growth
+// of it detaches every view into it, so records never point there. On 1 MiB frames of log-like JSON
+// (Node 18.15): libzstd 1.6 GB/s and 0.64 CPU-s per GiB, the WebAssembly build 0.8 GB/s and 1.2-1.5. The
+// published native bindings do not decompress into a caller's buffer, and their per-call allocations
+// pile up outside V8's heap (bench/codec-candidates.ts).
 import { readFileSync } from 'node:fs';
 import { locateFile } from './locate';
+import { nativeCodecs, type NativeCodecs } from './native';
 import { CorruptDataError, DecompressedSizeError, type OutputBuffer } from './output';
 
 interface ZstdModule {
@@ -40,7 +44,49 @@ class Region {
   }
 }
 
-class ZstdDecoder {
+/** The room to decode a frame into: its declared size, else the caller's hint, else the whole limit. */
+function capacityFor(declared: number, out: OutputBuffer, sizeHint: number): number {
+  if (declared === -2) throw new CorruptDataError('zstd: not a zstd frame');
+  if (declared > out.limit) throw new DecompressedSizeError(declared, out.limit);
+  // A frame that does not declare its size (the Java client streams its frames) is decoded with room for
+  // the whole limit: guessing decoded it again at every doubling, and each outgrown region stayed in the
+  // module's memory, which never shrinks (Java-producer zstd: 24 MiB of it). Pages never written take no
+  // memory.
+  const hint = Math.min(out.limit, sizeHint);
+  return declared >= 0 ? Math.max(declared, hint) : hint > 0 ? hint : out.limit;
+}
+
+/**
+ * Decodes with `attempt(capacity)` (the bytes written, or minus libzstd's error code), doubling the room
+ * while the output needs more and the limit allows.
+ */
+function decodeGrowing(capacity: number, out: OutputBuffer, attempt: (capacity: number) => number): number {
+  for (;;) {
+    const result = attempt(capacity);
+    if (result >= 0) return result;
+    if (-result !== DST_SIZE_TOO_SMALL) throw new CorruptDataError(`zstd: error ${-result}`);
+    if (capacity >= out.limit) throw new DecompressedSizeError(Infinity, out.limit);
+    capacity = Math.min(out.limit, capacity * 2);
+  }
+}
+
+interface ZstdDecoder {
+  /** `sizeHint`: the output's size when the caller knows it (several frames declare only their own). */
+  decode(src: Uint8Array, out: OutputBuffer, sizeHint?: number): Buffer;
+}
+
+class NativeZstdDecoder implements ZstdDecoder {
+  constructor(private readonly codecs: NativeCodecs) {}
+
+  decode(src: Uint8Array, out: OutputBuffer, sizeHint = 0): Buffer {
+    const capacity = capacityFor(this.codecs.zstdFrameContentSize(src, 0, src.length), out, sizeHint);
+    let dst!: Buffer;
+    const written = decodeGrowing(capacity, out, (room) => this.codecs.zstdDecode(src, 0, src.length, (dst = out.reserve(room)), 0, room));
+    return dst.subarray(0, written);
+  }
+}
+
+class WasmZstdDecoder implements ZstdDecoder {
   private readonly input: Region;
   private readonly output: Region;
 
@@ -49,34 +95,22 @@ class ZstdDecoder {
     this.output = new Region(module);
   }
 
-  /** `sizeHint`: the output's size when the caller knows it (several frames declare only their own). */
   decode(src: Uint8Array, out: OutputBuffer, sizeHint = 0): Buffer {
     const m = this.module;
     const inPtr = this.input.ensure(src.length);
     m.HEAPU8.set(src, inPtr);
     // -1: unknown (streaming producers such as the Java client do not record it), -2: not a frame.
-    const declared = m._ZSTD_getFrameContentSize(inPtr, src.length);
-    if (declared === -2) throw new CorruptDataError('zstd: not a zstd frame');
-    if (declared > out.limit) throw new DecompressedSizeError(declared, out.limit);
-    // A frame that does not declare its size (the Java client streams its frames) is decoded with room for
-    // the whole limit: guessing decoded it again at every doubling, and each outgrown region stayed in the
-    // module's memory, which never shrinks (Java-producer zstd: 24 MiB of it). Pages never written take no
-    // memory.
-    const hint = Math.min(out.limit, sizeHint);
-    let capacity = declared >= 0 ? Math.max(declared, hint) : hint > 0 ? hint : out.limit;
-    for (;;) {
-      const outPtr = this.output.ensure(Math.max(1, capacity));
-      const result = m._ZSTD_decompress(outPtr, capacity, inPtr, src.length);
-      if (!m._ZSTD_isError(result)) {
-        const dst = out.reserve(result);
-        // Read HEAPU8 after the call: a memory growth replaces its buffer.
-        dst.set(m.HEAPU8.subarray(outPtr, outPtr + result));
-        return dst.subarray(0, result);
-      }
-      if (-result !== DST_SIZE_TOO_SMALL) throw new CorruptDataError(`zstd: error ${-result}`);
-      if (capacity >= out.limit) throw new DecompressedSizeError(Infinity, out.limit);
-      capacity = Math.min(out.limit, capacity * 2);
-    }
+    const capacity = capacityFor(m._ZSTD_getFrameContentSize(inPtr, src.length), out, sizeHint);
+    let outPtr = 0;
+    const written = decodeGrowing(capacity, out, (room) => {
+      outPtr = this.output.ensure(Math.max(1, room));
+      // size_t is 32 bits wide in the module and read as signed: an error comes back as minus its code.
+      return m._ZSTD_decompress(outPtr, room, inPtr, src.length);
+    });
+    const dst = out.reserve(written);
+    // Read HEAPU8 after the call: a memory growth replaces its buffer.
+    dst.set(m.HEAPU8.subarray(outPtr, outPtr + written));
+    return dst.subarray(0, written);
   }
 }
 
@@ -117,11 +151,25 @@ export class ZstdCompressor {
   }
 }
 
-let decoder: ZstdDecoder | undefined;
+let wasmDecoder: WasmZstdDecoder | undefined;
+/** null: there is no native addon. */
+let nativeDecoder: NativeZstdDecoder | null | undefined;
+let preferNative = true;
 let zstdModule: ZstdModule | undefined;
 let loading: Promise<void> | undefined;
 
-/** Compiles the WebAssembly module, once; only a partition that holds zstd batches pays for it. */
+function currentDecoder(): ZstdDecoder | undefined {
+  if (preferNative) {
+    if (nativeDecoder === undefined) {
+      const codecs = nativeCodecs();
+      nativeDecoder = codecs ? new NativeZstdDecoder(codecs) : null;
+    }
+    if (nativeDecoder) return nativeDecoder;
+  }
+  return wasmDecoder;
+}
+
+/** Compiles the WebAssembly module, once: to compress, or to decode without the native addon. */
 export function loadZstd(): Promise<void> {
   loading ??= (async () => {
     // The package's entry point exposes only copying helpers; its emscripten module (malloc, the decoder,
@@ -132,14 +180,29 @@ export function loadZstd(): Promise<void> {
     Module.init(readFileSync(file));
     await waitInitialized();
     zstdModule = Module;
-    decoder = new ZstdDecoder(Module);
+    wasmDecoder = new WasmZstdDecoder(Module);
   })();
   return loading;
 }
 
+/** Readies decoding: nothing to do with the native addon; only a partition with zstd batches pays for it. */
+export async function prepareZstdDecoding(): Promise<void> {
+  if (!currentDecoder()) await loadZstd();
+}
+
 export function decodeZstd(src: Uint8Array, out: OutputBuffer, sizeHint?: number): Buffer {
-  if (!decoder) throw new Error('zstd: loadZstd() must complete before decoding');
+  const decoder = currentDecoder();
+  if (!decoder) throw new Error('zstd: prepareZstdDecoding() must complete before decoding');
   return decoder.decode(src, out, sizeHint);
+}
+
+/**
+ * For tests: decode with the native addon or in WebAssembly (loadZstd() first); true when the native
+ * addon is in use.
+ */
+export function useNativeZstd(enabled: boolean): boolean {
+  preferNative = enabled;
+  return currentDecoder() instanceof NativeZstdDecoder;
 }
 
 const compressors = new Map<number, ZstdCompressor>();
