@@ -104,7 +104,7 @@ if (process.platform === 'linux' && process.arch === 'x64' && headers) {
   console.error('the native codecs are built on linux-x64 with Node.js headers only: the consumer will decode lz4, snappy and zstd in WebAssembly');
 }
 
-/** Compiles snappy (C++) to objects, then links them with liblz4 and the binding (C); a message on failure. */
+/** Compiles snappy (C++) to objects, then links them with liblz4, zstd and the binding (C); a message on failure. */
 function buildNativeCodecs(headers) {
   const objects = join('dist', 'native', 'objects');
   mkdirSync(objects, { recursive: true });

@@ -33,8 +33,20 @@ beforeAll(async () => {
   await loadZstd();
 });
 
-/** A codec's switch between the native addon's blocks and WebAssembly's; true when native. */
+/** A codec's switch between the native addon's decoder and WebAssembly's; true when native. */
 type UseNative = (enabled: boolean) => boolean;
+
+/** Runs `tests` with a codec's native decoder and with its WebAssembly one (%s in the title names which). */
+function onBothPaths(title: string, useNative: UseNative, tests: () => void): void {
+  describe.each([
+    ['native', true],
+    ['WebAssembly', false],
+  ])(title, (_name, native) => {
+    beforeAll(() => expect(useNative(native)).toBe(native));
+    afterAll(() => useNative(true));
+    tests();
+  });
+}
 
 // lz4 and snappy blocks and zstd frames decode through the native addon the build makes (dist/native) and
 // through WebAssembly, their fallback: both are run.
@@ -125,12 +137,7 @@ describe('gzip', () => {
   });
 });
 
-describe.each([
-  ['native', true],
-  ['WebAssembly', false],
-])('snappy in xerial framing (the Java client), %s blocks', (_name, native) => {
-  beforeAll(() => expect(useNativeSnappy(native)).toBe(native));
-  afterAll(() => useNativeSnappy(true));
+onBothPaths('snappy in xerial framing (the Java client), %s blocks', useNativeSnappy, () => {
 
   it.each([1000, 32 * 1024, 100_000, 2 * MiB])('gives back %d bytes exactly', (size) => {
     const data = sample(size, size);
@@ -167,12 +174,7 @@ function withoutContentSize(frame: Buffer): Buffer {
   return Buffer.concat([header, frame.subarray(5 + (singleSegment ? 0 : 1), 5 + (singleSegment ? 0 : 1) + dictionaryBytes), frame.subarray(headerEnd)]);
 }
 
-describe.each([
-  ['native', true],
-  ['WebAssembly', false],
-])('zstd frames, %s decoder', (_name, native) => {
-  beforeAll(() => expect(useNativeZstd(native)).toBe(native));
-  afterAll(() => useNativeZstd(true));
+onBothPaths('zstd frames, %s decoder', useNativeZstd, () => {
 
   it('decodes a frame that does not declare its size, with room for the whole limit', () => {
     const data = sample(300_000, 11);
@@ -209,12 +211,7 @@ describe.each<[string, UseNative]>([
   });
 });
 
-describe.each([
-  ['native', true],
-  ['WebAssembly', false],
-])('lz4 frames, %s blocks', (_name, nativeLz4) => {
-  beforeAll(() => expect(useNativeLz4(nativeLz4)).toBe(nativeLz4));
-  afterAll(() => useNativeLz4(true));
+onBothPaths('lz4 frames, %s blocks', useNativeLz4, () => {
 
   /** A frame header (64 KiB blocks, given flags) with its checksum computed the right or the broken way. */
   function header(flags: number, broken: boolean): Buffer {

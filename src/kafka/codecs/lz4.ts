@@ -7,7 +7,7 @@
 // lz4_flex 1.5-1.6 GB/s and 0.64-0.79; the published native modules allocate their output per call,
 // which piles up outside V8's heap (bench/codec-candidates.ts).
 import { BindgenBytesFunction, thrownBy, type BindgenExports } from './bindgen';
-import { nativeCodecs } from './native';
+import { DecoderChoice, nativeCodecs } from './native';
 import { CorruptDataError, DecompressedSizeError, type OutputBuffer } from './output';
 
 const MAGIC = 0x184d2204;
@@ -94,13 +94,10 @@ const wasmBlock: BlockDecoder = (src, start, end, size, dst, at) => {
   dst.set(block, at);
 };
 
-let blockDecoder: BlockDecoder | undefined;
+const blockDecoder = new DecoderChoice(nativeBlock, wasmBlock);
 
 /** For tests: decode blocks natively or in WebAssembly; true when the native addon is in use. */
-export function useNativeLz4(enabled: boolean): boolean {
-  blockDecoder = enabled && nativeCodecs() ? nativeBlock : wasmBlock;
-  return blockDecoder === nativeBlock;
-}
+export const useNativeLz4 = (native: boolean): boolean => blockDecoder.use(native);
 
 /** xxHash32 (seed 0): LZ4 frames check their header with its second byte. */
 export function xxh32(data: Uint8Array, start: number, end: number): number {
@@ -199,7 +196,7 @@ export function decodeLz4Frame(src: Uint8Array, out: OutputBuffer, brokenHeaderC
       dst.set(src.subarray(pos, pos + size), d);
       d += size;
     } else {
-      const decode = (blockDecoder ??= nativeCodecs() ? nativeBlock : wasmBlock);
+      const decode = blockDecoder.get();
       try {
         decode(src, pos, pos + size, blockBytes, dst, d);
       } catch (err) {

@@ -27,3 +27,26 @@ export function nativeCodecs(): NativeCodecs | undefined {
   }
   return loaded ?? undefined;
 }
+
+/**
+ * A codec's choice between its decoder on the native addon and its WebAssembly one: native wherever the
+ * addon is, unless a test asks for the other.
+ */
+export class DecoderChoice<T> {
+  private chosen: T | undefined;
+
+  constructor(
+    private readonly native: T,
+    private readonly wasm: T,
+  ) {}
+
+  get(): T {
+    return (this.chosen ??= nativeCodecs() ? this.native : this.wasm);
+  }
+
+  /** For tests: decode natively (where the addon is) or in WebAssembly; true when native. */
+  use(native: boolean): boolean {
+    this.chosen = native && nativeCodecs() ? this.native : this.wasm;
+    return this.chosen === this.native;
+  }
+}

@@ -6,7 +6,7 @@
 // 1.8 GB/s and 0.55 CPU-s per GiB, snappy-wasm 1.1 GB/s and 0.95; snappy-wasm was itself 2.5x the CPU
 // speed of a decoder of our own in JavaScript (bench/codec-candidates.ts).
 import { BindgenBytesFunction, thrownBy, type BindgenExports } from './bindgen';
-import { nativeCodecs } from './native';
+import { DecoderChoice, nativeCodecs } from './native';
 import { CorruptDataError, DecompressedSizeError, type OutputBuffer } from './output';
 
 const XERIAL_MAGIC = [0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00];
@@ -44,13 +44,10 @@ const wasmBlock: BlockDecoder = (src, start, end, size, dst, at) => {
   dst.set(block, at);
 };
 
-let blockDecoder: BlockDecoder | undefined;
+const blockDecoder = new DecoderChoice(nativeBlock, wasmBlock);
 
 /** For tests: decode blocks natively or in WebAssembly; true when the native addon is in use. */
-export function useNativeSnappy(enabled: boolean): boolean {
-  blockDecoder = enabled && nativeCodecs() ? nativeBlock : wasmBlock;
-  return blockDecoder === nativeBlock;
-}
+export const useNativeSnappy = (native: boolean): boolean => blockDecoder.use(native);
 
 function isXerial(src: Uint8Array): boolean {
   if (src.length < XERIAL_HEADER_BYTES) return false;
@@ -72,7 +69,7 @@ function rawLength(src: Uint8Array, start: number, end: number): [length: number
 
 /** Decodes a snappy-compressed Kafka payload, raw or xerial-framed, into `out`. */
 export function decodeSnappy(src: Uint8Array, out: OutputBuffer): Buffer {
-  const decode = blockDecoder ?? (blockDecoder = nativeCodecs() ? nativeBlock : wasmBlock);
+  const decode = blockDecoder.get();
   if (!isXerial(src)) {
     // The declared length is checked before anything is reserved for it.
     const [length] = rawLength(src, 0, src.length);

@@ -9,7 +9,7 @@
 // pile up outside V8's heap (bench/codec-candidates.ts).
 import { readFileSync } from 'node:fs';
 import { locateFile } from './locate';
-import { nativeCodecs, type NativeCodecs } from './native';
+import { DecoderChoice, nativeCodecs } from './native';
 import { CorruptDataError, DecompressedSizeError, type OutputBuffer } from './output';
 
 interface ZstdModule {
@@ -75,16 +75,15 @@ interface ZstdDecoder {
   decode(src: Uint8Array, out: OutputBuffer, sizeHint?: number): Buffer;
 }
 
-class NativeZstdDecoder implements ZstdDecoder {
-  constructor(private readonly codecs: NativeCodecs) {}
-
-  decode(src: Uint8Array, out: OutputBuffer, sizeHint = 0): Buffer {
-    const capacity = capacityFor(this.codecs.zstdFrameContentSize(src, 0, src.length), out, sizeHint);
+const nativeDecoder: ZstdDecoder = {
+  decode(src, out, sizeHint = 0) {
+    const codecs = nativeCodecs()!;
+    const capacity = capacityFor(codecs.zstdFrameContentSize(src, 0, src.length), out, sizeHint);
     let dst!: Buffer;
-    const written = decodeGrowing(capacity, out, (room) => this.codecs.zstdDecode(src, 0, src.length, (dst = out.reserve(room)), 0, room));
+    const written = decodeGrowing(capacity, out, (room) => codecs.zstdDecode(src, 0, src.length, (dst = out.reserve(room)), 0, room));
     return dst.subarray(0, written);
-  }
-}
+  },
+};
 
 class WasmZstdDecoder implements ZstdDecoder {
   private readonly input: Region;
@@ -151,23 +150,18 @@ export class ZstdCompressor {
   }
 }
 
-let wasmDecoder: WasmZstdDecoder | undefined;
-/** null: there is no native addon. */
-let nativeDecoder: NativeZstdDecoder | null | undefined;
-let preferNative = true;
+let wasmModuleDecoder: WasmZstdDecoder | undefined;
 let zstdModule: ZstdModule | undefined;
 let loading: Promise<void> | undefined;
 
-function currentDecoder(): ZstdDecoder | undefined {
-  if (preferNative) {
-    if (nativeDecoder === undefined) {
-      const codecs = nativeCodecs();
-      nativeDecoder = codecs ? new NativeZstdDecoder(codecs) : null;
-    }
-    if (nativeDecoder) return nativeDecoder;
-  }
-  return wasmDecoder;
-}
+const wasmDecoder: ZstdDecoder = {
+  decode(src, out, sizeHint) {
+    if (!wasmModuleDecoder) throw new Error('zstd: prepareZstdDecoding() must complete before decoding');
+    return wasmModuleDecoder.decode(src, out, sizeHint);
+  },
+};
+
+const decoder = new DecoderChoice(nativeDecoder, wasmDecoder);
 
 /** Compiles the WebAssembly module, once: to compress, or to decode without the native addon. */
 export function loadZstd(): Promise<void> {
@@ -180,30 +174,22 @@ export function loadZstd(): Promise<void> {
     Module.init(readFileSync(file));
     await waitInitialized();
     zstdModule = Module;
-    wasmDecoder = new WasmZstdDecoder(Module);
+    wasmModuleDecoder = new WasmZstdDecoder(Module);
   })();
   return loading;
 }
 
 /** Readies decoding: nothing to do with the native addon; only a partition with zstd batches pays for it. */
 export async function prepareZstdDecoding(): Promise<void> {
-  if (!currentDecoder()) await loadZstd();
+  if (decoder.get() === wasmDecoder) await loadZstd();
 }
 
 export function decodeZstd(src: Uint8Array, out: OutputBuffer, sizeHint?: number): Buffer {
-  const decoder = currentDecoder();
-  if (!decoder) throw new Error('zstd: prepareZstdDecoding() must complete before decoding');
-  return decoder.decode(src, out, sizeHint);
+  return decoder.get().decode(src, out, sizeHint);
 }
 
-/**
- * For tests: decode with the native addon or in WebAssembly (loadZstd() first); true when the native
- * addon is in use.
- */
-export function useNativeZstd(enabled: boolean): boolean {
-  preferNative = enabled;
-  return currentDecoder() instanceof NativeZstdDecoder;
-}
+/** For tests: decode natively or in WebAssembly (loadZstd() first); true when the native addon is in use. */
+export const useNativeZstd = (native: boolean): boolean => decoder.use(native);
 
 const compressors = new Map<number, ZstdCompressor>();
 

@@ -57,8 +57,8 @@ const snappy: PageCodec = {
 
 /**
  * The reference zstd in WebAssembly, the module the consumer's own zstd output is compressed with:
- * loadZstd() must have completed (the format's prepare step). Level 1, as Arrow writes Parquet's zstd pages by default:
- * the cost figure is CPU per GiB.
+ * loadZstd() must have completed (the format's prepare step). Level 1, as Arrow writes Parquet's zstd
+ * pages by default: the cost figure is CPU per GiB.
  */
 const ZSTD_LEVEL = 1;
 const zstd: PageCodec = {
