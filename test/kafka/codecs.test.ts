@@ -196,6 +196,12 @@ onBothPaths('zstd frames, %s decoder', useNativeZstd, () => {
     expect(decodeZstd(frames, new OutputBuffer(MiB, 1)).equals(Buffer.concat([a, b]))).toBe(true);
   });
 
+  it('decodes an empty frame followed by others (the first declares 0 bytes, the room still grows)', () => {
+    const data = sample(100_000, 15);
+    const frames = Buffer.concat([compress[ZSTD]!(Buffer.alloc(0)), compress[ZSTD]!(data)]);
+    expect(decompress(ZSTD, frames, new OutputBuffer(MiB)).equals(data)).toBe(true);
+  });
+
   it('refuses bytes that are not a zstd frame', () => {
     expect(() => decompress(ZSTD, Buffer.from('not a frame at all'), new OutputBuffer(MiB))).toThrow(/not a zstd frame/);
   });

@@ -26,6 +26,11 @@ interface ZstdModule {
 
 /** ZSTD_error_dstSize_tooSmall: the output needs more room. */
 const DST_SIZE_TOO_SMALL = 70;
+/**
+ * The least room a retry gets: a first frame that declares 0 bytes (an empty frame, then others) would
+ * otherwise double 0 forever.
+ */
+const MIN_RETRY_BYTES = 64 * 1024;
 
 class Region {
   pointer = 0;
@@ -66,7 +71,7 @@ function decodeGrowing(capacity: number, out: OutputBuffer, attempt: (capacity: 
     if (result >= 0) return result;
     if (-result !== DST_SIZE_TOO_SMALL) throw new CorruptDataError(`zstd: error ${-result}`);
     if (capacity >= out.limit) throw new DecompressedSizeError(Infinity, out.limit);
-    capacity = Math.min(out.limit, capacity * 2);
+    capacity = Math.min(out.limit, Math.max(MIN_RETRY_BYTES, capacity * 2));
   }
 }
 
