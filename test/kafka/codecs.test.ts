@@ -207,6 +207,34 @@ onBothPaths('zstd frames, %s decoder', useNativeZstd, () => {
   });
 });
 
+describe('the native addon', () => {
+  it.each(['lz4DecodeBlock', 'snappyDecode', 'zstdDecode'] as const)('%s refuses ranges outside its buffers with a TypeError, writing nothing', (name) => {
+    const codecs = nativeCodecs();
+    expect(codecs !== undefined).toBe(process.platform === 'linux' && process.arch === 'x64');
+    if (!codecs) return;
+    const src = Buffer.alloc(16, 1);
+    const dst = Buffer.alloc(16, 7);
+    for (const args of [
+      [src, 0, 17, dst, 0, 16],
+      [src, 8, 4, dst, 0, 16],
+      [src, 0, 16, dst, 0, 17],
+      [src, 0, 16, dst, -1, 16],
+      [src, 0, 16, 'not bytes', 0, 16],
+      [src, 0, 16, dst, 0],
+    ]) {
+      let thrown: unknown;
+      try {
+        (codecs[name] as (...a: unknown[]) => number)(...args);
+      } catch (err) {
+        thrown = err;
+      }
+      // Thrown by N-API in the addon's realm, not jest's: compared by name and message.
+      expect(thrown).toMatchObject({ name: 'TypeError', message: `${name}(src, srcStart, srcEnd, dst, dstStart, dstEnd): bad arguments` });
+    }
+    expect(dst.equals(Buffer.alloc(16, 7))).toBe(true);
+  });
+});
+
 describe.each<[string, UseNative]>([
   ['lz4', useNativeLz4],
   ['snappy', useNativeSnappy],
