@@ -11,7 +11,7 @@ import { PlanConflictError } from './object-committer';
 import type { ObjectFactory } from './object-factory';
 import { OffsetRange } from './offset-range';
 import type { OpenObject } from './open-object';
-import { appendingTimestamps, judgeTimestamp, placeRecord, recordWindow, type OpenObjectState, type PlacementRules, type TimestampSpan, type TimestampVerdict, type WindowRules } from './rotation';
+import { appendingTimestamps, fitsSizeLimit, judgeTimestamp, placeRecord, recordWindow, type OpenObjectState, type PlacementRules, type TimestampSpan, type TimestampVerdict, type WindowRules } from './rotation';
 import { isWindowClosed } from './window';
 
 export type StopReason = 'caught-up' | 'open-window' | 'deadline' | 'no-progress';
@@ -99,7 +99,7 @@ export class PartitionWriter {
     if (open) {
       this.openState.windowStartMs = open.windowStartMs;
       this.openState.records = open.range.records;
-      this.openState.storedBoundWithRecord = open.body.storedBound(size + (format.pendingBound ?? 0));
+      this.openState.storedBoundWithRecord = this.storedBoundWith(open, size);
     }
     const placement = placeRecord(open ? this.openState : undefined, window, isWindowClosed(window, rules.windowMinutes, rules.windowGraceSeconds, now), rules);
     if (placement === 'stop') return this.stop('open-window');
@@ -124,7 +124,12 @@ export class PartitionWriter {
     const t = record.timestamp;
     const span = this.appending;
     if (!(t >= span.from && t < span.below && t <= span.notAfter)) return false;
-    return open.range.records === 0 || open.body.storedBound(size + (this.options.format.pendingBound ?? 0)) <= this.options.rules.maxObjectBytes;
+    return fitsSizeLimit(open.range.records, this.storedBoundWith(open, size), this.options.rules.maxObjectBytes);
+  }
+
+  /** The open object's stored size at the most with a record of `size` bytes more (and what the format holds back). */
+  private storedBoundWith(open: OpenObject, size: number): number {
+    return open.body.storedBound(size + (this.options.format.pendingBound ?? 0));
   }
 
   private openObject(window: number, plan?: Manifest): OpenObject {

@@ -26,8 +26,12 @@ export function placeRecord(open: OpenObjectState | undefined, recordWindow: num
   const mayStart = recordWindowClosed || rules.flushOpenWindow;
   if (!open) return mayStart ? 'open' : 'stop';
   if (recordWindow > open.windowStartMs) return mayStart ? 'rotate' : 'stop';
-  if (open.records > 0 && open.storedBoundWithRecord > rules.maxObjectBytes) return 'rotate';
-  return 'append';
+  return fitsSizeLimit(open.records, open.storedBoundWithRecord, rules.maxObjectBytes) ? 'append' : 'rotate';
+}
+
+/** Whether one more record keeps the object within the size limit: an empty object takes any record. */
+export function fitsSizeLimit(records: number, storedBoundWithRecord: number, maxObjectBytes: number): boolean {
+  return records === 0 || storedBoundWithRecord <= maxObjectBytes;
 }
 
 /** What a record's timestamp can say about when it belongs: nothing, too far ahead or behind, or where. */
