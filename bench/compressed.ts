@@ -32,6 +32,20 @@ export const COMPRESSED_DATASETS: CompressedDataset[] = [
   { name: 'log JSON with records up to 15 MiB', generator: withLargeRecords(logLine), producer: 'kcat', codec: 'lz4', size: 'large' },
 ];
 
+/** What `--sets` matches: producer, codec, dataset name, and "large" for the large-record set. */
+function tagOf(dataset: CompressedDataset): string {
+  return `${dataset.producer} ${dataset.codec} ${dataset.name} ${dataset.size}`.toLowerCase();
+}
+
+/** The datasets `--sets` picks: each comma-separated term picks those whose tag has every word of it. */
+export function pickDatasets(sets: string | undefined): CompressedDataset[] {
+  if (sets === undefined) return COMPRESSED_DATASETS;
+  const terms = sets.split(',').map((t) => t.trim().toLowerCase().split(/\s+/).filter(Boolean)).filter((t) => t.length > 0);
+  const picked = COMPRESSED_DATASETS.filter((d) => terms.some((words) => words.every((w) => tagOf(d).includes(w))));
+  if (picked.length === 0) throw new Error(`--sets "${sets}" matches no compressed dataset (they are: ${COMPRESSED_DATASETS.map(tagOf).join('; ')})`);
+  return picked;
+}
+
 /** Distinct lines ProducerPerformance draws its payloads from (it holds them all in its heap). */
 const PAYLOAD_LINES = 20_000;
 
@@ -47,14 +61,15 @@ export function measure(run: Run, bytes: number): Measure {
   return { seconds: run.seconds, mbPerSecond: bytes / 1e6 / run.seconds, peakRssMiB: run.peakRssMiB, cpuSecondsPerGiB: run.cpuSeconds / (bytes / GiB) };
 }
 
-export async function runCompressed(env: BenchEnv, contestants: Contestants, sizes: { compressedGiB: number; largeGiB: number }, repeat: number): Promise<CompressedRow[]> {
+export async function runCompressed(env: BenchEnv, contestants: Contestants, sizes: { compressedGiB: number; largeGiB: number }, repeat: number, sets?: string): Promise<CompressedRow[]> {
+  const datasets = pickDatasets(sets);
   const kafka = new Kafka({ clientId: 'bench', brokers: [env.broker.bootstrap], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const files = new Map<string, { file: string; records: number }>();
   const rows: CompressedRow[] = [];
   try {
-    for (const [i, dataset] of COMPRESSED_DATASETS.entries()) {
+    for (const [i, dataset] of datasets.entries()) {
       const gib = dataset.size === 'large' ? sizes.largeGiB : sizes.compressedGiB;
       const key = `${dataset.name}/${gib}`;
       if (!files.has(key)) {

@@ -31,12 +31,13 @@ const GiB = 1024 ** 3;
 const SECTIONS = ['throughput', 'compressed', 'formats', 'memory', 'fanout', 'coldstart'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const HELP = `usage: npm run bench -- [--only SECTIONS] [--gib N] [--small-gib N] [--compressed-gib N] [--large-gib N] [--rss-gib N] [--rate R] [--partitions P] [--repeat N] [--out DIR] [--no-readme]
+const HELP = `usage: npm run bench -- [--only SECTIONS] [--gib N] [--small-gib N] [--compressed-gib N] [--large-gib N] [--sets LIST] [--rss-gib N] [--rate R] [--partitions P] [--repeat N] [--out DIR] [--no-readme]
   --only S            comma-separated sections to run (default all): ${SECTIONS.join(', ')}
   --gib N             size of the 1 KiB-record dataset and of the formats' dataset (default 1)
   --small-gib N       size of the 100 B and 16 KiB datasets (default 0.25)
   --compressed-gib N  size of each compressed dataset, as dumped (default 0.5; eight datasets)
   --large-gib N       size of the dataset with records up to 15 MiB (default 0.25)
+  --sets LIST         compressed datasets to run, by codec or name, e.g. lz4,large or "java zstd" (default all)
   --rss-gib N         backlog of the memory and cost run (default 2)
   --rate R            configured invoke rate of the fan-out run (default 50, the product's default)
   --partitions P      partitions of the fan-out run (default 1000)
@@ -82,6 +83,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
       'small-gib': { type: 'string', default: '0.25' },
       'compressed-gib': { type: 'string', default: '0.5' },
       'large-gib': { type: 'string', default: '0.25' },
+      sets: { type: 'string' },
       'rss-gib': { type: 'string', default: '2' },
       rate: { type: 'string', default: '50' },
       partitions: { type: 'string', default: '1000' },
@@ -174,7 +176,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
       ]).map((r) => ({ ...r, met: r.value >= r.target }));
     }
 
-    if (sections.has('compressed')) results.compressed = await runCompressed(env, contestants, { compressedGiB, largeGiB }, repeat);
+    if (sections.has('compressed')) results.compressed = await runCompressed(env, contestants, { compressedGiB, largeGiB }, repeat, values.sets);
 
     if (sections.has('formats')) {
       const formats = await runFormats(env, contestants, gib);
@@ -226,7 +228,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
   writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(out, 'results.md'), `${markdown}\n`);
   if (throughput.length > 0) writeFileSync(join(out, 'throughput.svg'), `${svgChart(results)}\n`);
-  if (!values['no-readme'] && sections.size === SECTIONS.length) {
+  if (!values['no-readme'] && sections.size === SECTIONS.length && values.sets === undefined) {
     const readmePath = join(root, 'README.md');
     const chart = relative(root, join(out, 'throughput.svg')).split(sep).join('/');
     const section = `${markdown}\n\n![throughput](${chart})\n`;

@@ -94,10 +94,12 @@ describe('scheduler', () => {
     expect(events.some((e) => e.partition % 10 === 7)).toBe(false);
     const arrivals = stack.api.arrivals().map((a) => a.at);
     // Requests leave the scheduler 5 ms apart (the Pacer's unit test checks the exact spacing). Arrivals
-    // carry delivery jitter on a loaded machine, so any second may see a few more than 200; an unpaced
-    // fan-out (32 at a time against a no-op function) would put hundreds more into one second.
-    const busiestSecond = Math.max(...arrivals.map((at, i) => arrivals.filter((other, j) => j >= i && other < at + 1000).length));
-    expect(busiestSecond).toBeLessThanOrEqual(210);
+    // carry delivery jitter on a loaded machine: requests held up together arrive together, so one second
+    // may see a few more than 200 (212 in a CI run), and a longer window less so. The same tick paced at
+    // 1000/s put 352 into one second here (the emulator throttles above 220/s and the retries wait).
+    const busiest = (ms: number) => Math.max(...arrivals.map((at, i) => arrivals.filter((other, j) => j >= i && other < at + ms).length));
+    expect(busiest(1000)).toBeLessThanOrEqual(240);
+    expect(busiest(3000)).toBeLessThanOrEqual(630);
     expect(stack.api.faults.injected()['RequestLimitExceeded:Invoke']).toBe(summary.retried);
   }, 120_000);
 
