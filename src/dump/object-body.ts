@@ -3,6 +3,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { BufferPool, ObjectUpload, UploadResult } from '../cos/object-upload';
+import { byteCount, copyFitting } from '../util/bytes';
 import type { ByteSink } from './format/format';
 
 const gzip = promisify(gzipCallback);
@@ -98,21 +99,21 @@ export abstract class ChunkedBody implements ObjectBody {
   }
 
   append(bytes: Buffer): void {
+    const total = byteCount(bytes);
     let from = 0;
-    while (from < bytes.length) {
-      const n = Math.min(bytes.length - from, this.pending.length - this.pos);
-      bytes.copy(this.pending, this.pos, from, from + n);
+    while (from < total) {
+      const n = copyFitting(this.pending, this.pos, bytes, from);
       this.pos += n;
       from += n;
-      if (this.pos === this.pending.length) this.sealChunk();
+      if (this.pos === byteCount(this.pending)) this.sealChunk();
     }
-    this.input += bytes.length;
+    this.input += total;
   }
 
   appendByte(byte: number): void {
     this.pending[this.pos++] = byte;
     this.input++;
-    if (this.pos === this.pending.length) this.sealChunk();
+    if (this.pos === byteCount(this.pending)) this.sealChunk();
   }
 
   /** Compresses pending[0, pos) and starts the next chunk (pos back to 0). */
