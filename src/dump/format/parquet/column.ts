@@ -5,7 +5,7 @@
 // without copying the values again.
 import type { PageCodec } from './codec';
 import { bitWidth, levelsBound, writeLevels } from './levels';
-import { PAGE_HEADER_BOUND, writePageHeader, type ChunkMeta } from './metadata';
+import { pageHeaderBound, writePageHeader, type ChunkMeta } from './metadata';
 import type { LeafColumn } from './schema';
 import type { ThriftWriter } from './thrift';
 
@@ -121,7 +121,7 @@ export class ColumnBuffer {
 
   /** Upper bound of the bytes the page being filled will take in the file, header included. */
   openBound(codec: PageCodec): number {
-    return this.entries === 0 ? 0 : PAGE_HEADER_BOUND + codec.bound(this.rawBound());
+    return this.entries === 0 ? 0 : pageHeaderBound() + codec.bound(this.rawBound());
   }
 
   /**
@@ -129,7 +129,7 @@ export class ColumnBuffer {
    * constant part of the level bounds.
    */
   static pageOverhead(codec: PageCodec): number {
-    return PAGE_HEADER_BOUND + codec.bound(0) + codec.growth(2 * levelsBound(0));
+    return pageHeaderBound() + codec.bound(0) + codec.growth(2 * levelsBound(0));
   }
 
   get pageFull(): boolean {
@@ -152,7 +152,7 @@ export class ColumnBuffer {
       raw = Buffer.concat([levels.subarray(0, levelsEnd), this.values.subarray(LEVELS_ROOM, this.pos)]);
     }
     const bound = codec.bound(raw.length);
-    arena.reserve(bound + PAGE_HEADER_BOUND);
+    arena.reserve(bound + pageHeaderBound());
     const dataStart = arena.pos;
     const compressed = codec.compress(raw, arena.buffer, dataStart);
     if (compressed > bound) throw new Error(`${codec.name} compressed ${raw.length} bytes into ${compressed}, more than its bound ${bound}`);

@@ -121,24 +121,46 @@ function footerLength(groups: RowGroupMeta[]): number {
   return w.length;
 }
 
-/**
- * Footer bytes for no row group: metadata, its 4-byte length and the closing magic, and 8 bytes for
- * num_rows, whose varint is 1 byte with no rows and at most 8 with any safe integer.
- */
-const FOOTER_BASE = footerLength([]) + 8 + 4 + MAGIC.length;
-/**
- * Footer bytes each row group adds, at most. The list header grows by a varint byte past 14 and again
- * past 2^11 groups (the list size is a varint): one byte per group covers both.
- */
-export const ROW_GROUP_META_BOUND = footerLength([worstGroup(), worstGroup()]) - footerLength([worstGroup()]) + 1;
-
-export function footerBound(rowGroups: number): number {
-  return FOOTER_BASE + rowGroups * ROW_GROUP_META_BOUND;
+interface Bounds {
+  /**
+   * Footer bytes for no row group: metadata, its 4-byte length and the closing magic, and 8 bytes for
+   * num_rows, whose varint is 1 byte with no rows and at most 8 with any safe integer.
+   */
+  footerBase: number;
+  /**
+   * Footer bytes each row group adds, at most. The list header grows by a varint byte past 14 and again
+   * past 2^11 groups (the list size is a varint): one byte per group covers both.
+   */
+  rowGroupMeta: number;
+  /** Page header bytes, at most (every i32 at 5 varint bytes). */
+  pageHeader: number;
 }
 
-/** Page header bytes, at most (every i32 at 5 varint bytes). */
-export const PAGE_HEADER_BOUND = (() => {
-  const w = new ThriftWriter();
-  writePageHeader(w, { uncompressedBytes: 2 ** 31 - 1, compressedBytes: 2 ** 31 - 1, numValues: 2 ** 31 - 1 });
-  return w.length;
-})();
+let measured: Bounds | undefined;
+
+// Measured on first use, not when the bundle loads: every consumer loads this module, few write parquet,
+// and encoding the worst-case footers was a few ms of each cold start.
+function bounds(): Bounds {
+  if (measured) return measured;
+  const page = new ThriftWriter();
+  writePageHeader(page, { uncompressedBytes: 2 ** 31 - 1, compressedBytes: 2 ** 31 - 1, numValues: 2 ** 31 - 1 });
+  measured = {
+    footerBase: footerLength([]) + 8 + 4 + MAGIC.length,
+    rowGroupMeta: footerLength([worstGroup(), worstGroup()]) - footerLength([worstGroup()]) + 1,
+    pageHeader: page.length,
+  };
+  return measured;
+}
+
+export function rowGroupMetaBound(): number {
+  return bounds().rowGroupMeta;
+}
+
+export function footerBound(rowGroups: number): number {
+  const b = bounds();
+  return b.footerBase + rowGroups * b.rowGroupMeta;
+}
+
+export function pageHeaderBound(): number {
+  return bounds().pageHeader;
+}

@@ -7,7 +7,7 @@ import type { FormatTally } from '../format';
 import { pageCodec, type PageCodec, type ParquetCompression } from './codec';
 import { write32 } from './bytes';
 import { Arena, ColumnBuffer, PAGE_BYTES } from './column';
-import { footerBound, MAGIC, ROW_GROUP_META_BOUND, writeFileMetaData, type RowGroupMeta } from './metadata';
+import { footerBound, MAGIC, rowGroupMetaBound, writeFileMetaData, type RowGroupMeta } from './metadata';
 import { COLUMNS, Col } from './schema';
 import { ThriftWriter } from './thrift';
 
@@ -87,7 +87,7 @@ export class ParquetObjectWriter {
     this.arena = new Arena(options.rowGroupBytes);
     const pageBytes = Math.min(options.pageBytes ?? PAGE_BYTES, Math.floor(options.rowGroupBytes / 4));
     this.columns = COLUMNS.map((column) => new ColumnBuffer(column, pageBytes));
-    this.rowOverhead = ROW_GROUP_META_BOUND + COLUMNS.length * ColumnBuffer.pageOverhead(this.codec);
+    this.rowOverhead = rowGroupMetaBound() + COLUMNS.length * ColumnBuffer.pageOverhead(this.codec);
   }
 
   /** Bytes given to sinks so far. */
