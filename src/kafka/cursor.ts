@@ -1,6 +1,7 @@
 // A bounds-checked reader over a Kafka protocol buffer. Offsets are int64 on the wire; they are returned as
 // numbers because every offset a partition can reach in practice is far below 2^53, and a larger one is
 // refused rather than rounded.
+import { viewBaseOf, viewOf, type ViewBase } from '../util/bytes';
 
 export class TruncatedError extends Error {
   constructor(what: string) {
@@ -10,11 +11,18 @@ export class TruncatedError extends Error {
 }
 
 export class Cursor {
+  private base: ViewBase | undefined;
+
   constructor(
     readonly buf: Buffer,
     public pos = 0,
     readonly end = buf.length,
   ) {}
+
+  /** A view of buf[at, at + length), which need() has checked. */
+  private view(at: number, length: number): Buffer {
+    return viewOf((this.base ??= viewBaseOf(this.buf)), at, length);
+  }
 
   get remaining(): number {
     return this.end - this.pos;
@@ -62,8 +70,7 @@ export class Cursor {
   bytes(what = 'bytes'): Buffer | null {
     const length = this.int32(what);
     if (length < 0) return null;
-    const at = this.need(length, what);
-    return this.buf.subarray(at, at + length);
+    return this.view(this.need(length, what), length);
   }
 
   skip(bytes: number, what = 'bytes'): void {
@@ -105,7 +112,6 @@ export class Cursor {
   varBytes(what = 'bytes'): Buffer | null {
     const length = this.varint(what);
     if (length < 0) return null;
-    const at = this.need(length, what);
-    return this.buf.subarray(at, at + length);
+    return this.view(this.need(length, what), length);
   }
 }

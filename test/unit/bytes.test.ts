@@ -1,4 +1,4 @@
-import { byteCount, copyFitting } from '../../src/util/bytes';
+import { byteCount, copyFitting, viewBaseOf, viewOf } from '../../src/util/bytes';
 
 describe('bytes', () => {
   it('counts the bytes of buffers, views of them and plain Uint8Arrays', () => {
@@ -35,5 +35,28 @@ describe('bytes', () => {
     expect(copyFitting(target, 4, Buffer.from('abc'), 0)).toBe(0);
     expect(copyFitting(target, 0, Buffer.from('abc'), 3)).toBe(0);
     expect(target.toString()).toBe('....');
+  });
+});
+
+describe('viewOf', () => {
+  it('makes Buffers over the same memory, as subarray does', () => {
+    const whole = Buffer.from('..hello, world..').subarray(2, 14);
+    const base = viewBaseOf(whole);
+    const view = viewOf(base, 7, 5);
+    expect(Buffer.isBuffer(view)).toBe(true);
+    expect(view.toString('utf8')).toBe('world');
+    expect(view.equals(whole.subarray(7, 12))).toBe(true);
+    expect(view.readUInt8(0)).toBe(0x77);
+    // Shared memory: a write through the view shows in the buffer it was made from.
+    view[0] = 0x57;
+    expect(whole.toString()).toBe('hello, World');
+    expect(viewOf(base, 0, 0).length).toBe(0);
+  });
+
+  it('makes views whose own views and copies are ordinary Buffers', () => {
+    const view = viewOf(viewBaseOf(Buffer.from('abcdef')), 1, 4);
+    expect(view.subarray(1, 3).toString()).toBe('cd');
+    expect(Buffer.concat([view, Buffer.from('!')]).toString()).toBe('bcde!');
+    expect(JSON.stringify(view)).toBe(JSON.stringify(Buffer.from('bcde')));
   });
 });
