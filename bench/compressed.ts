@@ -58,7 +58,14 @@ function storedBytes(dataDir: string, topic: string): number {
 
 /** Speed, peak memory and CPU per GiB of one run that dumped `bytes`. */
 export function measure(run: Run, bytes: number): Measure {
-  return { seconds: run.seconds, mbPerSecond: bytes / 1e6 / run.seconds, peakRssMiB: run.peakRssMiB, cpuSecondsPerGiB: run.cpuSeconds / (bytes / GiB) };
+  const perGiB = (seconds: number) => seconds / (bytes / GiB);
+  return {
+    seconds: run.seconds,
+    mbPerSecond: bytes / 1e6 / run.seconds,
+    peakRssMiB: run.peakRssMiB,
+    cpuSecondsPerGiB: perGiB(run.cpuSeconds),
+    ...(run.serverCpuSeconds === undefined ? {} : { serverCpuSecondsPerGiB: perGiB(run.serverCpuSeconds) }),
+  };
 }
 
 export async function runCompressed(env: BenchEnv, contestants: Contestants, sizes: { compressedGiB: number; largeGiB: number }, repeat: number, sets?: string): Promise<CompressedRow[]> {

@@ -1,4 +1,4 @@
-import { allTargetsMet, markdownReport, medianRun, README_END, README_START, svgChart, withBenchmarkSection, type BenchResults, type CompressedRow } from '../../bench/report';
+import { allTargetsMet, intoCosCeiling, markdownReport, medianRun, README_END, README_START, svgChart, withBenchmarkSection, type BenchResults, type CompressedRow } from '../../bench/report';
 
 const results: BenchResults = {
   date: '2026-11-30',
@@ -69,9 +69,21 @@ describe('compressed datasets in the report', () => {
 
   it('gives each row its ratios against kcat and names the targets it misses', () => {
     const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [row(400, 120, 2.5), row(300, 140, 3.2)] });
-    expect(md).toContain('| log JSON, 1 KiB | kcat (librdkafka) | lz4 | 512 | 3.0x | 400 | 480 | 400 | 1.00x | 120 / 110 / 30 | 2.50 / 2.00 / 2.00 (1.25x) | yes |');
-    expect(md).toContain('| 0.75x | 140 / 130 / 30 | 3.20 / 2.70 / 2.00 (1.60x) | no: RSS, speed, CPU |');
+    expect(md).toContain('| log JSON, 1 KiB | kcat (librdkafka) | lz4 | 512 | 3.0x | 400 | 480 | 400 | 1.00x | 120 / 110 / 30 | 2.50 / 2.00 / 2.00 (1.25x) |  | yes |');
+    expect(md).toContain('| 0.75x | 140 / 130 / 30 | 3.20 / 2.70 / 2.00 (1.60x) |  | no: RSS, speed, CPU |');
     expect(md).not.toContain('| target | measured |');
+  });
+
+  it("bounds into COS / kcat by the CPU our consumer and the COS server share on the machine's cores", () => {
+    const shared = row(400, 120, 2.5);
+    shared.intoCos.serverCpuSecondsPerGiB = 3.5;
+    // 512 MB is 0.4768 GiB: (2.5 + 3.5) CPU-s per GiB make 2.861 CPU-s, at least 1.431 s on 2 cores; kcat took 1 s.
+    expect(intoCosCeiling(shared, 2)).toBeCloseTo(1 / 1.4305, 3);
+    expect(intoCosCeiling(shared, 4)).toBeCloseTo(2 / 1.4305, 3);
+    expect(intoCosCeiling(row(400, 120, 2.5), 2)).toBeUndefined();
+    const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [shared] });
+    expect(md).toContain('| 1.00x, at most 0.70x | 120 / 110 / 30 | 2.50 / 2.00 / 2.00 (1.25x) | 3.50 | yes |');
+    expect(md).toContain('share its 2 cores');
   });
 
   it('is met only when every compressed row meets every target', () => {
