@@ -1,8 +1,8 @@
 // The typed configuration both functions run on, and how it is read from the environment.
-import type { CompressionName } from '../dump/compression';
-import { FORMATS, type FormatName } from '../dump/format/registry';
+import { FORMATS } from '../dump/format/registry';
 import type { FormatSettings } from '../dump/format/format';
 import type { KeyLayout } from '../dump/keys';
+import type { ObjectSettings } from '../dump/object-settings';
 import { FORMAT_VARIABLES, VARIABLES, ROLE_VARIABLES, type FunctionRole, type Variable, type VariableValues } from './variables';
 
 export type StartPosition = 'earliest' | 'latest' | number;
@@ -39,15 +39,7 @@ export interface Config {
     uploadConcurrency: number;
     timeoutMs: number;
   };
-  dump: {
-    format: FormatName;
-    /** The format's own settings (the variables it declares), by name. */
-    formatSettings: FormatSettings;
-    compression: CompressionName;
-    windowMinutes: number;
-    windowGraceSeconds: number;
-    flushOpenWindow: boolean;
-    timestampToleranceMs: number;
+  dump: ObjectSettings & {
     keyLayout: KeyLayout;
     leaseTtlMs: number;
   };

@@ -7,10 +7,11 @@ import type { StartPosition } from '../config/config';
 import { OffsetOutOfRangeError } from '../kafka/partition-reader';
 import { systemClock, type Clock } from '../util/clock';
 import type { ChainHead } from './chain';
-import { COMPRESSIONS, type CompressionName } from './compression';
-import { FORMATS, type FormatName, type FormatSettings } from './format';
+import { COMPRESSIONS } from './compression';
+import { FORMATS } from './format';
 import type { Layout } from './keys';
 import type { Manifest } from './manifest';
+import type { ObjectSettings } from './object-settings';
 import { ObjectCommitter, type LeaseGuard } from './object-committer';
 import { ObjectFactory } from './object-factory';
 import type { PartitionTarget } from './open-object';
@@ -21,14 +22,7 @@ import { DataLossError, decideStart, type StartDecision } from './start-position
 export { PlanConflictError } from './object-committer';
 export type { StopReason } from './partition-writer';
 
-export interface DumpSettings {
-  format: FormatName;
-  formatSettings: FormatSettings;
-  compression: CompressionName;
-  windowMinutes: number;
-  windowGraceSeconds: number;
-  flushOpenWindow: boolean;
-  timestampToleranceMs: number;
+export interface DumpSettings extends ObjectSettings {
   maxObjectBytes: number;
   partSizeBytes: number;
   uploadConcurrency: number;
