@@ -40,14 +40,10 @@ export interface CompressedRow {
 }
 
 /** One FORMAT and COMPRESSION into COS. */
-export interface FormatRow {
+export interface FormatRow extends Measure {
   format: string;
   compression: string;
   dataset: string;
-  seconds: number;
-  mbPerSecond: number;
-  cpuSecondsPerGiB: number;
-  peakRssMiB: number;
   /** Bytes of the data objects in COS. */
   storedBytes: number;
   scfMemoryMb: number;
