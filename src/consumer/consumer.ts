@@ -1,7 +1,6 @@
 // One consumer invocation: validate, take the partition's lease, dump, report. The SCF entry point
 // (functions/consumer) is a one-line call to this.
 import { loadConfig, type Config } from '../config/config';
-import { createCosClient } from '../cos/client';
 import { CosObjectStore } from '../cos/cos-store';
 import type { ObjectStore } from '../cos/store';
 import { parseChainHead } from '../dump/chain';
@@ -39,8 +38,7 @@ export function reserveMs(timeLimitMs: number): number {
 
 function storeFor(config: Config, deps: ConsumerDeps, logger: Logger): ObjectStore {
   if (deps.store) return deps.store(config);
-  const cos = createCosClient({ ...config.credentials, endpoint: config.cos.endpoint, timeoutMs: config.cos.timeoutMs });
-  return new CosObjectStore(cos, {
+  return new CosObjectStore({ ...config.credentials, endpoint: config.cos.endpoint, timeoutMs: config.cos.timeoutMs }, {
     bucket: config.cos.bucket,
     region: config.cos.region,
     onRetry: (operation, key, error, attempt) => logger.warn({ operation, key, error, attempt }, 'COS request failed, retrying'),

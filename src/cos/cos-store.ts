@@ -1,6 +1,9 @@
 // ObjectStore over cos-nodejs-sdk-v5: retries transient failures with backoff, maps errors to CosError
-// with advice, and reads the small things the dump relies on (ETags, metadata, server time).
+// with advice, and reads the small things the dump relies on (ETags, metadata, server time). Parts, the
+// bulk of the bytes, go through PartSender: the SDK addresses and signs them, Node's http sends them.
 import type COS from 'cos-nodejs-sdk-v5';
+import { createCosClient, type CosClientOptions } from './client';
+import { PartSender } from './part-sender';
 import { CosError, cosErrorCode, isRetriableCosError, toCosError } from './errors';
 import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject, type UploadPage, type UploadRef } from './store';
 import { retry, type RetryOptions } from '../util/retry';
@@ -61,11 +64,15 @@ export class CosObjectStore implements ObjectStore {
   readonly bucket: string;
   private readonly region: string;
   private readonly policy: Omit<RetryOptions, 'onRetry'>;
+  private readonly cos: COS;
+  private readonly parts: PartSender;
 
   constructor(
-    private readonly cos: COS,
+    connection: CosClientOptions,
     private readonly options: CosStoreOptions,
   ) {
+    this.cos = createCosClient(connection);
+    this.parts = new PartSender(this.cos, options, connection);
     this.bucket = options.bucket;
     this.region = options.region;
     this.policy = { isRetriable: isRetriableCosError, attempts: 8, baseDelayMs: 200, maxDelayMs: 8000, ...options.retry };
@@ -130,10 +137,7 @@ export class CosObjectStore implements ObjectStore {
   }
 
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
-    const result = await this.call('UploadPart', key, () =>
-      this.cos.multipartUpload({ ...this.target(), Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }),
-    );
-    const etag = unquote(result.ETag);
+    const etag = unquote(await this.call('UploadPart', key, () => this.parts.uploadPart(key, uploadId, partNumber, body)));
     if (!etag) throw new CosError(`COS UploadPart ${this.bucket}/${key} part ${partNumber} answered without an ETag`, 'InvalidResponse', undefined, undefined);
     return etag;
   }

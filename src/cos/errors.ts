@@ -8,7 +8,8 @@ export interface CosSdkError {
   error?: { Code?: string; Message?: string; RequestId?: string } | string;
 }
 
-const RETRIABLE_CODES = new Set(['SlowDown', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
+// RequestTimeTooSkewed: the next signature uses the server's clock (the SDK and PartSender both correct).
+const RETRIABLE_CODES = new Set(['RequestTimeTooSkewed', 'SlowDown', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
 
 export function cosErrorCode(err: unknown): string {
   const e = err as CosSdkError;

@@ -3,7 +3,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createCosClient } from '../../src/cos/client';
 import { CosObjectStore } from '../../src/cos/cos-store';
 import { startLocalStack, type LocalStack } from '../../src/local/stack';
 import { runScheduler, type TickSummary } from '../../src/scheduler/scheduler';
@@ -33,7 +32,7 @@ function tick(stack: LocalStack, env: Record<string, string> = {}, timeLimitMs =
 }
 
 function storeOf(stack: LocalStack): CosObjectStore {
-  return new CosObjectStore(createCosClient({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }), { bucket: stack.bucket, region: stack.env.COS_REGION! });
+  return new CosObjectStore({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }, { bucket: stack.bucket, region: stack.env.COS_REGION! });
 }
 
 describe('scheduler', () => {

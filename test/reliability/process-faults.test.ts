@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCosClient } from '../../src/cos/client';
 import { CosObjectStore } from '../../src/cos/cos-store';
 import { seededRandom } from '../../src/local/fault-rules';
 import { localTopicId } from '../../src/local/api-emulator';
@@ -77,7 +76,7 @@ describe('process faults', () => {
       await stack.api.idle();
       const results = stack.api.invocations().map((r) => (r.result as { status: string }).status);
       expect(results.filter((s) => s === 'held').length + results.filter((s) => s === 'dumped').length).toBe(8);
-      const store = new CosObjectStore(createCosClient({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }), { bucket: stack.bucket, region: stack.env.COS_REGION! });
+      const store = new CosObjectStore({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }, { bucket: stack.bucket, region: stack.env.COS_REGION! });
       const layout = { prefix: '', instanceId: LOCAL_INSTANCE_ID, topicId: localTopicId(LOCAL_INSTANCE_ID, topic) };
       for (let p = 0; p < 4; p++) await expectInvariant({ store, layout, topic, partition: p, expectedEnd: 2000 });
     } finally {

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCosClient } from '../../src/cos/client';
 import { CosObjectStore } from '../../src/cos/cos-store';
 import { localTopicId } from '../../src/local/api-emulator';
 import { LOCAL_INSTANCE_ID } from '../../src/local/defaults';
@@ -89,7 +88,7 @@ it(`soaks for ${SECONDS} s under a seeded fault mix and loses or repeats nothing
     }
     expect(lag).toBe(0);
 
-    const store = new CosObjectStore(createCosClient({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }), { bucket: stack.bucket, region: stack.env.COS_REGION! });
+    const store = new CosObjectStore({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }, { bucket: stack.bucket, region: stack.env.COS_REGION! });
     const layout = { prefix: '', instanceId: LOCAL_INSTANCE_ID, topicId: localTopicId(LOCAL_INSTANCE_ID, topic) };
     let checked = 0;
     for (let partition = 0; partition < PARTITIONS; partition++) checked += (await expectInvariant({ store, layout, topic, partition })).records;

@@ -30,8 +30,9 @@ async function listMultipartUploads(store: CosObjectStore, prefix: string): Prom
 export async function startTestCos(extraCredentials: Array<{ secretId: string; secretKey: string; sessionToken?: string }> = []): Promise<TestCos> {
   const dir = mkdtempSync(join(tmpdir(), 'ckafka-cos-test-cos-'));
   const server = await startCosServer({ dataDir: dir, credentials: [TEST_CREDENTIALS, ...extraCredentials], buckets: [{ name: TEST_BUCKET, region: TEST_REGION }] });
-  const client = createCosClient({ ...TEST_CREDENTIALS, endpoint: server.endpoint, timeoutMs: 10_000 });
-  const store = new CosObjectStore(client, { bucket: TEST_BUCKET, region: TEST_REGION, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
+  const connection = { ...TEST_CREDENTIALS, endpoint: server.endpoint, timeoutMs: 10_000 };
+  const client = createCosClient(connection);
+  const store = new CosObjectStore(connection, { bucket: TEST_BUCKET, region: TEST_REGION, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
   return {
     server,
     dir,

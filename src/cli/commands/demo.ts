@@ -3,7 +3,6 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { createCosClient } from '../../cos/client';
 import { CosObjectStore } from '../../cos/cos-store';
 import { KafkaClient } from '../../kafka/client';
 import { localTopicId } from '../../local/api-emulator';
@@ -74,7 +73,7 @@ export async function run(args: string[]): Promise<number> {
     await tick(stack, '2');
     await tick(stack, '3 (nothing new)');
 
-    const store = new CosObjectStore(createCosClient({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }), { bucket: stack.bucket, region: stack.env.COS_REGION! });
+    const store = new CosObjectStore({ secretId: stack.env.TENCENTCLOUD_SECRETID!, secretKey: stack.env.TENCENTCLOUD_SECRETKEY!, endpoint: stack.cos.endpoint }, { bucket: stack.bucket, region: stack.env.COS_REGION! });
     const layout = { prefix: '', instanceId: LOCAL_INSTANCE_ID, topicId: localTopicId(LOCAL_INSTANCE_ID, TOPIC) };
     const dump = await readDump(store, layout);
     const rows = dump.flatMap((p) =>

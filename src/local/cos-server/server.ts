@@ -83,6 +83,8 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Every answer carries the server's own clock, as COS's do: clients correct skewed signatures by it.
+    if (options.now) res.setHeader('Date', new Date(now()).toUTCString());
     const r = route(req);
     counts.set(r.op, (counts.get(r.op) ?? 0) + 1);
     const failure = verifyRequest({ method: req.method ?? 'GET', pathname: `/${r.key}`, query: r.query, headers: req.headers }, options.credentials, now());
