@@ -36,7 +36,7 @@ const HELP = `usage: npm run bench -- [--only SECTIONS] [--gib N] [--small-gib N
   --gib N             size of the 1 KiB-record dataset and of the formats' dataset (default 1)
   --small-gib N       size of the 100 B and 16 KiB datasets (default 0.25)
   --compressed-gib N  size of each compressed dataset, as dumped (default 0.5; eight datasets)
-  --large-gib N       size of the dataset with records up to 15 MiB (default 0.25)
+  --large-gib N       size of the dataset with records up to 15 MiB (default 0.5, as the other compressed sets)
   --sets LIST         compressed datasets to run, by codec or name, e.g. lz4,large or "java zstd" (default all)
   --rss-gib N         backlog of the memory and cost run (default 2)
   --rate R            configured invoke rate of the fan-out run (default 50, the product's default)
@@ -82,7 +82,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
       gib: { type: 'string', default: '1' },
       'small-gib': { type: 'string', default: '0.25' },
       'compressed-gib': { type: 'string', default: '0.5' },
-      'large-gib': { type: 'string', default: '0.25' },
+      'large-gib': { type: 'string', default: '0.5' },
       sets: { type: 'string' },
       'rss-gib': { type: 'string', default: '2' },
       rate: { type: 'string', default: '50' },
