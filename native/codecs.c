@@ -1,5 +1,5 @@
 // The consumer's native codecs: the reference decoders of lz4 (liblz4, in ./lz4), snappy (Google's, in
-// ./snappy) and zstd (libzstd's decoder, in ./zstd) behind N-API. Each decodes into a region of the caller's buffer, so reading a batch
+// ./snappy) and zstd (libzstd's decoder, in ./zstd) behind N-API, and the batches' CRC-32C (crc32c.c). Each decodes into a region of the caller's buffer, so reading a batch
 // allocates nothing (the published native modules return a new buffer per call). scripts/build.mjs
 // compiles it for SCF's linux-x64; src/kafka/codecs/native.ts loads it and falls back to WebAssembly
 // without it.
@@ -7,6 +7,7 @@
 #include "lz4/lz4.h"
 #include "snappy/snappy-c.h"
 #include "zstd/lib/zstd.h"
+#include "crc32c.h"
 
 // The bytes of a Uint8Array argument (a Buffer is one); false when it is not one.
 static int bytes_of(napi_env env, napi_value value, char **data, size_t *length) {
@@ -117,6 +118,23 @@ static napi_value zstd_frame_content_size(napi_env env, napi_callback_info info)
   return result;
 }
 
+// crc32c(src, srcStart, srcEnd): the CRC-32C of src[srcStart, srcEnd), an unsigned 32-bit number.
+static napi_value crc32c_of(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char *src;
+  size_t src_bytes;
+  uint32_t start, end;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 || !bytes_of(env, argv[0], &src, &src_bytes) ||
+      !index_of(env, argv[1], &start) || !index_of(env, argv[2], &end) || start > end || end > src_bytes) {
+    napi_throw_type_error(env, NULL, "crc32c(src, srcStart, srcEnd): bad arguments");
+    return NULL;
+  }
+  napi_value result;
+  napi_create_uint32(env, crc32c((const unsigned char *)src + start, end - start), &result);
+  return result;
+}
+
 static void free_dctx(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -137,5 +155,7 @@ NAPI_MODULE_INIT() {
   }
   if (!export_function(env, exports, "lz4DecodeBlock", lz4_decode_block) || !export_function(env, exports, "snappyDecode", snappy_decode) ||
       !export_function(env, exports, "zstdDecode", zstd_decode) || !export_function(env, exports, "zstdFrameContentSize", zstd_frame_content_size)) return NULL;
+  // Offered only where the CPU has the crc32 instruction; src/kafka/crc.ts falls back to @node-rs/crc32.
+  if (crc32c_init() && !export_function(env, exports, "crc32c", crc32c_of)) return NULL;
   return exports;
 }

@@ -125,7 +125,7 @@ function buildNativeCodecs(headers) {
   // The libraries' own functions stay hidden like ours (their headers would export them): the addon exports
   // only its N-API entry point, and unused code (the compressors) is dropped.
   const hidden = ['-DLZ4LIB_VISIBILITY=', '-DZSTDLIB_VISIBLE=', '-DZSTDERRORLIB_VISIBLE=', '-DZSTD_LEGACY_SUPPORT=0'];
-  steps.push(['native/codecs.c', process.env.CC || 'cc', [...common, ...hidden, '-shared', '-Wl,--gc-sections', '-DNAPI_VERSION=8', `-I${headers}`, 'native/lz4/lz4.c', ...zstd, 'native/codecs.c', ...snappyObjects, '-lstdc++', '-o', nativeCodecs]]);
+  steps.push(['native/codecs.c', process.env.CC || 'cc', [...common, ...hidden, '-shared', '-Wl,--gc-sections', '-DNAPI_VERSION=8', `-I${headers}`, 'native/lz4/lz4.c', ...zstd, 'native/crc32c.c', 'native/codecs.c', ...snappyObjects, '-lstdc++', '-o', nativeCodecs]]);
   try {
     for (const [source, command, args] of steps) {
       const run = spawnSync(command, args, { stdio: 'inherit' });

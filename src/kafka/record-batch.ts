@@ -155,7 +155,7 @@ export function decompressBatch(ctx: DecodeContext, offset: number, codec: numbe
 export function decodeBatch(ctx: DecodeContext, buf: Buffer, start: number, end: number): RecordBatch {
   const baseOffset = Number(buf.readBigInt64BE(start));
   const stored = buf.readUInt32BE(start + CRC_POSITION);
-  const computed = crc32c(buf.subarray(start + ATTRIBUTES_POSITION, end));
+  const computed = crc32c(buf, start + ATTRIBUTES_POSITION, end);
   if (stored !== computed) {
     throw new CorruptBatchError({ topic: ctx.topic, partition: ctx.partition, offset: baseOffset }, `CRC-32C ${computed.toString(16)} where the batch says ${stored.toString(16)}`);
   }

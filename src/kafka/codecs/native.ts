@@ -13,6 +13,8 @@ export interface NativeCodecs {
   zstdDecode(src: Uint8Array, srcStart: number, srcEnd: number, dst: Uint8Array, dstStart: number, dstEnd: number): number;
   /** The size the first frame of src[srcStart, srcEnd) declares; -1 when none, -2 when not a frame. */
   zstdFrameContentSize(src: Uint8Array, srcStart: number, srcEnd: number): number;
+  /** CRC-32C of src[srcStart, srcEnd); absent where the CPU lacks SSE 4.2. */
+  crc32c?(src: Uint8Array, srcStart: number, srcEnd: number): number;
 }
 
 export const NATIVE_CODECS_FILE = 'codecs.linux-x64-gnu.node';
