@@ -99,20 +99,31 @@ static napi_value zstd_decode(napi_env env, napi_callback_info info) {
   return int32_of(env, ZSTD_isError(written) ? -(int32_t)ZSTD_getErrorCode(written) : (int32_t)written);
 }
 
+// The arguments of a function over one range: (src, srcStart, srcEnd). Throws a TypeError naming `usage`
+// and returns 0 when they do not describe a range of src.
+static int range_of(napi_env env, napi_callback_info info, const char *usage, const char **src, size_t *length) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char *base;
+  size_t bytes;
+  uint32_t start, end;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 || !bytes_of(env, argv[0], &base, &bytes) ||
+      !index_of(env, argv[1], &start) || !index_of(env, argv[2], &end) || start > end || end > bytes) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  *src = base + start;
+  *length = end - start;
+  return 1;
+}
+
 // zstdFrameContentSize(src, srcStart, srcEnd): the decompressed size the first frame's header declares, -1
 // when it declares none (streaming producers such as the Java client), -2 when the bytes are not a frame.
 static napi_value zstd_frame_content_size(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  char *src;
-  size_t src_bytes;
-  uint32_t start, end;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 || !bytes_of(env, argv[0], &src, &src_bytes) ||
-      !index_of(env, argv[1], &start) || !index_of(env, argv[2], &end) || start > end || end > src_bytes) {
-    napi_throw_type_error(env, NULL, "zstdFrameContentSize(src, srcStart, srcEnd): bad arguments");
-    return NULL;
-  }
-  unsigned long long size = ZSTD_getFrameContentSize(src + start, end - start);
+  const char *src;
+  size_t length;
+  if (!range_of(env, info, "zstdFrameContentSize(src, srcStart, srcEnd): bad arguments", &src, &length)) return NULL;
+  unsigned long long size = ZSTD_getFrameContentSize(src, length);
   napi_value result;
   napi_create_double(env, size == ZSTD_CONTENTSIZE_UNKNOWN ? -1 : size == ZSTD_CONTENTSIZE_ERROR ? -2 : (double)size, &result);
   return result;
@@ -120,18 +131,11 @@ static napi_value zstd_frame_content_size(napi_env env, napi_callback_info info)
 
 // crc32c(src, srcStart, srcEnd): the CRC-32C of src[srcStart, srcEnd), an unsigned 32-bit number.
 static napi_value crc32c_of(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  char *src;
-  size_t src_bytes;
-  uint32_t start, end;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3 || !bytes_of(env, argv[0], &src, &src_bytes) ||
-      !index_of(env, argv[1], &start) || !index_of(env, argv[2], &end) || start > end || end > src_bytes) {
-    napi_throw_type_error(env, NULL, "crc32c(src, srcStart, srcEnd): bad arguments");
-    return NULL;
-  }
+  const char *src;
+  size_t length;
+  if (!range_of(env, info, "crc32c(src, srcStart, srcEnd): bad arguments", &src, &length)) return NULL;
   napi_value result;
-  napi_create_uint32(env, crc32c((const unsigned char *)src + start, end - start), &result);
+  napi_create_uint32(env, crc32c((const unsigned char *)src, length), &result);
   return result;
 }
 
