@@ -106,8 +106,4 @@ export class PartSender {
       req.end(body);
     });
   }
-
-  close(): void {
-    this.agent.destroy();
-  }
 }
