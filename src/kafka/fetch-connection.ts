@@ -94,7 +94,7 @@ export class FetchConnection {
   private nextCorrelationId = 1;
   private readonly pending: Pending[] = [];
   private readonly pool: ResponsePool;
-  // Frame assembly: the 4-byte size, then the response copied into its buffer as chunks arrive.
+  // Frame assembly: the 4-byte size, then the response read (TLS: copied) into its buffer as bytes arrive.
   private readonly sizeBytes = Buffer.alloc(4);
   private sizeFilled = 0;
   private current: { buffer: Buffer; release: () => void; size: number; filled: number } | undefined;
@@ -127,13 +127,23 @@ export class FetchConnection {
 
   static async open(options: FetchConnectionOptions): Promise<FetchConnection> {
     // The connection object exists only once the socket is up; reads before that cannot happen.
-    const reader: { onData?: (chunk: Buffer) => void } = {};
+    const reader: { connection?: FetchConnection } = {};
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     const socket = await new Promise<Socket>((resolve, reject) => {
       const timeoutMs = options.connectTimeoutMs ?? 10_000;
-      // Plain TCP reads land in one static buffer (no allocation per read); TLS streams hand out chunks.
+      // Plain TCP reads land in place (no allocation per read, see readTarget); TLS streams hand out chunks.
       const s = options.ssl
         ? connectTls({ host: options.host, port: options.port, servername: /^[\d.]+$/.test(options.host) ? undefined : options.host, ...(typeof options.ssl === 'object' ? { ca: options.ssl.ca } : {}) })
-        : connectTcp({ host: options.host, port: options.port, onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes, buffer) => (reader.onData?.((buffer as Buffer).subarray(0, bytes)), true) } });
+        : connectTcp({
+            host: options.host,
+            port: options.port,
+            onread: {
+              // Node asks for the next read's memory after each read: bytes of a response being assembled
+              // go straight into its buffer, everything else (size prefixes, small answers) into readBuffer.
+              buffer: () => reader.connection?.readTarget() ?? readBuffer,
+              callback: (bytes, buffer) => (buffer === readBuffer ? reader.connection?.onData(readBuffer.subarray(0, bytes)) : reader.connection?.received(bytes), true),
+            },
+          });
       const timer = setTimeout(() => s.destroy(new Error(`Connection timeout after ${timeoutMs} ms`)), timeoutMs);
       s.once(options.ssl ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
@@ -147,7 +157,7 @@ export class FetchConnection {
     });
     socket.setNoDelay(true);
     const connection = new FetchConnection(socket, options);
-    reader.onData = (chunk) => connection.onData(chunk);
+    reader.connection = connection;
     try {
       await connection.negotiate();
       if (options.sasl) await connection.authenticate(options.sasl);
@@ -199,12 +209,28 @@ export class FetchConnection {
       const frame = this.current;
       const n = Math.min(frame.size - frame.filled, chunk.length - pos);
       chunk.copy(frame.buffer, frame.filled, pos, pos + n);
-      frame.filled += n;
       pos += n;
-      if (frame.filled === frame.size) {
-        this.current = undefined;
-        this.dispatch(frame.buffer.subarray(0, frame.size), frame.release);
-      }
+      this.received(n);
+    }
+  }
+
+  /**
+   * Where the socket's next read should land: the rest of the response being assembled, so that its bytes
+   * are not copied once more (a read never runs past the response's end), else undefined.
+   */
+  readTarget(): Buffer | undefined {
+    const frame = this.current;
+    return frame && frame.buffer.subarray(frame.filled, frame.size);
+  }
+
+  /** `bytes` more of the current response are in its buffer. */
+  received(bytes: number): void {
+    const frame = this.current;
+    if (!frame) return; // failed meanwhile: the socket is closed and its reads dropped
+    frame.filled += bytes;
+    if (frame.filled === frame.size) {
+      this.current = undefined;
+      this.dispatch(frame.buffer.subarray(0, frame.size), frame.release);
     }
   }
 
