@@ -4,6 +4,7 @@
 // directly, through kafkajs's broker layer (connections, SASL, TLS, version negotiation), and decodes
 // Fetch responses itself (fetch-response.ts, record-batch.ts) to copy record values only once.
 import Cluster from 'kafkajs/src/cluster';
+import './request-queue-fix';
 import { createLogger as createKafkaJsLogger } from 'kafkajs/src/loggers';
 import socketFactory from 'kafkajs/src/network/socketFactory';
 import { logLevel, type SASLOptions } from 'kafkajs';

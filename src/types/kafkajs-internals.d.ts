@@ -62,3 +62,16 @@ interface KafkaJsCluster {
   findBroker(args: { nodeId: string | number }): Promise<KafkaJsBroker>;
   findGroupCoordinator(args: { groupId: string }): Promise<KafkaJsBroker>;
 }
+
+declare module 'kafkajs/src/network/requestQueue' {
+  const RequestQueue: { prototype: KafkaJsRequestQueue };
+  export = RequestQueue;
+}
+
+interface KafkaJsRequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
+}
