@@ -76,16 +76,27 @@ describe('FetchConnection response assembly', () => {
 
   const options = { clientId: 'fetch-assembly-test', responseBufferBytes: 1024 * 1024 + 64 * 1024 };
 
-  it.each([
-    [64 * 1024, 1],
-    [1024 * 1024, 2],
-    [4 * 1024 * 1024, 3],
-  ])('responses of up to %i bytes read in random pieces equal a direct read (seed %i)', async (maxBytes, seed) => {
+  /** A connection straight to the broker and one through a chunking proxy seeded with `seed`, closed after `test`. */
+  async function withDirectAndPieced(seed: number, test: (direct: FetchConnection, pieced: FetchConnection, proxy: { pieces: () => number }) => Promise<void>): Promise<void> {
     const broker = hostPort(testBrokers());
     const proxy = await chunkingProxy(broker, seed);
     const direct = await FetchConnection.open({ ...broker, ...options });
     const pieced = await FetchConnection.open({ host: '127.0.0.1', port: proxy.port, ...options });
     try {
+      await test(direct, pieced, proxy);
+    } finally {
+      direct.close();
+      pieced.close();
+      proxy.server.close();
+    }
+  }
+
+  it.each([
+    [64 * 1024, 1],
+    [1024 * 1024, 2],
+    [4 * 1024 * 1024, 3],
+  ])('responses of up to %i bytes read in random pieces equal a direct read (seed %i)', (maxBytes, seed) =>
+    withDirectAndPieced(seed, async (direct, pieced, proxy) => {
       const expected = await fetchAll(direct, topic, maxBytes);
       const got = await fetchAll(pieced, topic, maxBytes);
       expect(got.length).toBe(expected.length);
@@ -96,19 +107,11 @@ describe('FetchConnection response assembly', () => {
       for (const set of expected) for (const batch of decodeRecordSet(context(topic), set).batches) for (const record of batch.records) read.push(Buffer.from(record.value ?? Buffer.alloc(0)));
       expect(read.length).toBe(values.length);
       read.forEach((value, i) => expect(value.equals(values[i]!)).toBe(true));
-    } finally {
-      direct.close();
-      pieced.close();
-      proxy.server.close();
-    }
-  });
+    }),
+  );
 
-  it('keeps pipelined responses apart when one read holds the end of one and the start of the next', async () => {
-    const broker = hostPort(testBrokers());
-    const proxy = await chunkingProxy(broker, 4);
-    const direct = await FetchConnection.open({ ...broker, ...options });
-    const pieced = await FetchConnection.open({ host: '127.0.0.1', port: proxy.port, ...options });
-    try {
+  it('keeps pipelined responses apart when one read holds the end of one and the start of the next', () =>
+    withDirectAndPieced(4, async (direct, pieced) => {
       const expected = await fetchAll(direct, topic, 512 * 1024);
       // Every fetch sent before the first answer: the broker's answers follow each other on the socket.
       const offsets = [0, ...expected.slice(0, -1).map((set) => decodeRecordSet(context(topic), set).batches.at(-1)!.lastOffset + 1)];
@@ -120,12 +123,7 @@ describe('FetchConnection response assembly', () => {
       });
       expect(got.length).toBeGreaterThan(3);
       got.forEach((set, i) => expect(set.equals(expected[i]!)).toBe(true));
-    } finally {
-      direct.close();
-      pieced.close();
-      proxy.server.close();
-    }
-  });
+    }));
 
   it('gives the same bytes over TLS, whose reads arrive as chunks', async () => {
     const { brokers, ca } = testSslBrokers();
