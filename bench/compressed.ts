@@ -4,7 +4,7 @@
 // into COS and with the null sink, kcat to a file; peak RSS and CPU-seconds per GiB of each.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../src/kafka/kafkajs';
 import { logLine, repetitiveLine, withLargeRecords, writeLinesFile, type LineGenerator } from '../src/local/kafka/datasets';
 import { kcatProduce, producerPerformance } from '../src/local/kafka/producers';
 import { createTopicAndWait } from '../src/local/kafka/topics';

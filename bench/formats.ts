@@ -3,7 +3,7 @@
 // peak RSS, the bytes it stored and those bytes against `lines` + gzip (the original dump's choice).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../src/kafka/kafkajs';
 import { scfMemorySizeFor } from '../src/deploy/scf-memory';
 import { logLine, writeLinesFile } from '../src/local/kafka/datasets';
 import { kcatProduce } from '../src/local/kafka/producers';

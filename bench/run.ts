@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync 
 import { cpus, totalmem } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../src/kafka/kafkajs';
 import { scfMemorySizeFor } from '../src/deploy/scf-memory';
 import { startApiEmulator } from '../src/local/api-emulator';
 import { LOCAL_CREDENTIALS } from '../src/local/defaults';

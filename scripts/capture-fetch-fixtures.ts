@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../src/kafka/kafkajs';
 import { Encoder } from '../src/kafka/encoder';
 import { encodeFetchRequest, FETCH_API_KEY } from '../src/kafka/fetch-request';
 import { KafkaBroker } from '../src/local/kafka/broker';

@@ -4,10 +4,10 @@
 // directly, through kafkajs's broker layer (connections, SASL, TLS, version negotiation), and decodes
 // Fetch responses itself (fetch-response.ts, record-batch.ts) to copy record values only once.
 import Cluster from 'kafkajs/src/cluster';
-import './request-queue-fix';
 import { createLogger as createKafkaJsLogger } from 'kafkajs/src/loggers';
 import socketFactory from 'kafkajs/src/network/socketFactory';
-import { logLevel, type SASLOptions } from 'kafkajs';
+// Through kafkajs.ts, like every kafkajs user here: the cluster's connections get its timer-loop fix too.
+import { logLevel, type SASLOptions } from './kafkajs';
 import { retry, RetriesStoppedError } from '../util/retry';
 import { FetchConnection, type PooledFetch } from './fetch-connection';
 import { KafkaError, KafkaErrorCode, describeErrorCode, describeKafkaFailure, fetchFailure, isRetriable, isRetriableCode } from './errors';

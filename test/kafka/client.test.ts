@@ -1,5 +1,5 @@
 // The product's own Kafka read path (kafkajs connections + our Fetch decoding) against the real broker.
-import { CompressionTypes } from 'kafkajs';
+import { CompressionTypes } from '../../src/kafka/kafkajs';
 import { EARLIEST, KafkaClient, LATEST } from '../../src/kafka/client';
 import { OutputBuffer } from '../../src/kafka/codecs';
 import type { KafkaRecord } from '../../src/kafka/record-batch';

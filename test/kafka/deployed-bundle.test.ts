@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { CompressionCodecs, CompressionTypes } from '../../src/kafka/kafkajs';
 import LZ4 from 'lz4js';
 import { expectSameBytes } from '../support/bytes';
 import { compressors, independentBlocks, xerialSnappy, ZSTD } from '../support/batches';

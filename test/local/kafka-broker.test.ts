@@ -1,5 +1,5 @@
 // The shared broker is real Apache Kafka: produce and consume through it, plain and with SASL/PLAIN.
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../src/kafka/kafkajs';
 import { serverProperties } from '../../src/local/kafka/server-properties';
 import { createTopic, produce, testKafka, testSaslBrokers, uniqueTopic } from '../support/kafka';
 

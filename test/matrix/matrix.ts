@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigResourceTypes, Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type ITopicConfig } from '../../src/kafka/kafkajs';
 import { CosObjectStore } from '../../src/cos/cos-store';
 import { KafkaBroker } from '../../src/local/kafka/broker';
 import { consoleProduce, endOffset, kcatProduce } from '../../src/local/kafka/producers';

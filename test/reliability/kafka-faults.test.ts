@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../src/kafka/kafkajs';
 import { KafkaBroker } from '../../src/local/kafka/broker';
 import { createTopicAndWait } from '../../src/local/kafka/topics';
 import { useTestCos } from '../support/cos';

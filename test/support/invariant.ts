@@ -2,7 +2,7 @@
 // uses: a partition's objects hold exactly the records Kafka has for the dumped range, in offset order,
 // each once, and the manifests chain without gap or overlap. The expected records are read back with
 // kafkajs, independently of the product's own Kafka reader.
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../src/kafka/kafkajs';
 import type { ObjectStore } from '../../src/cos/store';
 import type { Layout } from '../../src/dump/keys';
 import type { KafkaRecord } from '../../src/kafka/record-batch';

@@ -1,6 +1,6 @@
 // Helpers for tests that use the shared real broker started by global-setup.
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig } from '../../src/kafka/kafkajs';
 import { DEFAULT_SASL_USERS } from '../../src/local/kafka/broker';
 import { createTopicAndWait } from '../../src/local/kafka/topics';
 

@@ -3,7 +3,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from '../../src/kafka/kafkajs';
 import { generateLines, variedLine, writeLinesFile, type LineGenerator } from '../../src/local/kafka/datasets';
 import type { LinesFile } from '../../src/local/kafka/producers';
 import type { KafkaCodec } from '../../src/local/kafka/versions';

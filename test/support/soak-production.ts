@@ -3,7 +3,7 @@
 // MiB, and a burst on demand. Values are unique (a sequence number), a few are tombstones, binary (not in
 // `lines` partitions: they are counted by value, so theirs are text without newlines),
 // carry headers or keys, or have a producer's wrong clock (2100, 1970). Seeded.
-import { CompressionTypes, type Producer } from 'kafkajs';
+import { CompressionTypes, type Producer } from '../../src/kafka/kafkajs';
 import { seededRandom } from '../../src/local/fault-rules';
 import { testKafka } from './kafka';
 

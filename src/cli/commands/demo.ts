@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../kafka/kafkajs';
 import { CosObjectStore } from '../../cos/cos-store';
 import { KafkaClient } from '../../kafka/client';
 import { localTopicId } from '../../local/api-emulator';

@@ -2,7 +2,7 @@
 // commands (run, plan, verify) use it when no deployment is configured in the environment.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../kafka/kafkajs';
 import { createTopicAndWait } from '../../local/kafka/topics';
 import { cacheDir } from '../../local/paths';
 import { startLocalStack } from '../../local/stack';

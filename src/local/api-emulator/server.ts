@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from '../../kafka/kafkajs';
 import { FaultRules, type FaultRule } from '../fault-rules';
 import { FunctionRunner, type FunctionDefinition, type InvocationRecord } from './functions';
 import { verifyTc3, type ApiCredential } from './tc3';

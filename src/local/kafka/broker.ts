@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../kafka/kafkajs';
 import { freePort } from '../ports';
 import { ensureKafkaJars, kafkaJavaArgs } from './jars';
 import { JavaProcess } from './java-process';

@@ -4,7 +4,7 @@
 // partition's end offset: exactly one record per line must have been appended.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '../../kafka/kafkajs';
 import { kafkaJavaArgs } from './jars';
 import { ensureKcat } from './kcat';
 import { kafkaVersionSpec, type KafkaCodec } from './versions';
