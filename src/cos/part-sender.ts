@@ -53,6 +53,8 @@ export class PartSender {
   private readonly connect: URL | undefined;
   /** Server time minus ours, learnt from a RequestTimeTooSkewed answer, as the SDK corrects its own signatures. */
   private clockOffsetMs = 0;
+  /** The last key's URL: an upload's parts all go to one key, and the SDK's URL building is not free. */
+  private lastUrl: { key: string; url: URL } | undefined;
 
   constructor(
     private readonly sdk: COS,
@@ -67,7 +69,7 @@ export class PartSender {
 
   /** Uploads one part and returns the ETag header as COS sent it. */
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string> {
-    const url = new URL(this.sdk.getObjectUrl({ Bucket: this.target.bucket, Region: this.target.region, Key: key, Sign: false }, () => undefined));
+    const url = this.urlOf(key);
     const query = { partNumber: String(partNumber), uploadId };
     const signed: Record<string, string> = { Host: url.host, 'Content-Length': String(body.byteLength) };
     const authorization = COS.getAuthorization({
@@ -90,6 +92,11 @@ export class PartSender {
       this.clockOffsetMs = Date.parse(answer.headers.date) - Date.now();
     }
     throw new CosHttpError(`${error?.Code ?? `HTTP ${answer.status}`}: ${error?.Message ?? answer.body.slice(0, 200)}`, answer.status, answer.headers, error);
+  }
+
+  private urlOf(key: string): URL {
+    if (this.lastUrl?.key !== key) this.lastUrl = { key, url: new URL(this.sdk.getObjectUrl({ Bucket: this.target.bucket, Region: this.target.region, Key: key, Sign: false }, () => undefined)) };
+    return this.lastUrl.url;
   }
 
   private send(request: { host: string; port: string | undefined; path: string; headers: Record<string, string> }, body: Uint8Array): Promise<{ status: number; headers: Record<string, string>; body: string }> {
