@@ -102,6 +102,7 @@ export async function runCompressed(env: BenchEnv, contestants: Contestants, siz
       const bytes = sizing.outputBytes!;
       const best = await contestants.rounds(label, repeat, bytes / 1e6, [
         ['into COS', () => contestants.ours(topic, 'cos', {}, lines.records)],
+        ['into COS, warm', () => contestants.ours(topic, 'cos', {}, lines.records, true)],
         ['null sink', () => contestants.ours(topic, 'null', {}, lines.records)],
         ['kcat', () => contestants.kcatToFile(topic)],
       ]);
@@ -113,6 +114,7 @@ export async function runCompressed(env: BenchEnv, contestants: Contestants, siz
         megabytes: bytes / 1e6,
         compressionRatio: bytes / storedBytes(env.broker.dataDir, topic),
         intoCos: measure(best.get('into COS')!, bytes),
+        warmIntoCos: measure(best.get('into COS, warm')!, bytes),
         nullSink: measure(best.get('null sink')!, bytes),
         kcat: measure(best.get('kcat')!, bytes),
       });

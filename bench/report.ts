@@ -35,6 +35,11 @@ export interface CompressedRow {
   /** Dumped size over the size of the partition's log on disk. */
   compressionRatio: number;
   intoCos: Measure;
+  /**
+   * Into COS as a reused SCF instance's next invocation: CPU and time of that dump alone, peak RSS of the
+   * process that made both. Absent from results recorded before it was measured.
+   */
+  warmIntoCos?: Measure;
   nullSink: Measure;
   kcat: Measure;
 }
@@ -56,7 +61,7 @@ export function compressedVerdict(row: CompressedRow): { rss: boolean; speed: nu
   const speed = row.intoCos.mbPerSecond / row.kcat.mbPerSecond;
   const cpu = row.intoCos.cpuSecondsPerGiB / row.kcat.cpuSecondsPerGiB;
   return {
-    rss: Math.max(row.intoCos.peakRssMiB, row.nullSink.peakRssMiB) <= COMPRESSED_TARGETS.peakRssMiB,
+    rss: Math.max(row.intoCos.peakRssMiB, row.warmIntoCos?.peakRssMiB ?? 0, row.nullSink.peakRssMiB) <= COMPRESSED_TARGETS.peakRssMiB,
     speed,
     cpu,
     speedMet: speed >= COMPRESSED_TARGETS.intoCosVsKcat,
@@ -136,10 +141,11 @@ export function markdownReport(r: BenchResults): string {
     lines.push('');
     lines.push(
       `Compressed topics (one partition; MB/s of dumped data, every value and a newline). Targets: peak RSS <= ${t.peakRssMiB} MiB, into COS >= ${fmt(t.intoCosVsKcat, 1)}x kcat, CPU-s per GiB <= ${fmt(t.cpuPerGiBVsKcat, 1)}x kcat. ` +
-        `"at most": the most into COS / kcat this machine allows, as our consumer and the COS server share its ${r.machine.cpus} cores: kcat's time over their CPU-seconds together divided by ${r.machine.cpus}.`,
+        `"at most": the most into COS / kcat this machine allows, as our consumer and the COS server share its ${r.machine.cpus} cores: kcat's time over their CPU-seconds together divided by ${r.machine.cpus}. ` +
+        '"warm": into COS as the next invocation of a reused SCF instance, after a first dump in the same process (CPU of that dump alone, peak RSS of the process); the CPU ratio is the cold run\'s.',
     );
     lines.push('');
-    lines.push('| dataset | producer | codec | MB | ratio on disk | ours into COS MB/s | null sink MB/s | kcat MB/s | into COS / kcat | peak RSS MiB, into COS / null / kcat | CPU-s per GiB, into COS / null / kcat | COS server CPU-s per GiB | met |');
+    lines.push('| dataset | producer | codec | MB | ratio on disk | ours into COS MB/s | null sink MB/s | kcat MB/s | into COS / kcat | peak RSS MiB, into COS / warm / null / kcat | CPU-s per GiB, into COS / warm / null / kcat | COS server CPU-s per GiB | met |');
     lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|');
     for (const row of r.compressed) {
       const v = compressedVerdict(row);
@@ -148,8 +154,8 @@ export function markdownReport(r: BenchResults): string {
       const server = row.intoCos.serverCpuSecondsPerGiB;
       lines.push(
         `| ${row.dataset} | ${row.producer} | ${row.codec} | ${fmt(row.megabytes)} | ${fmt(row.compressionRatio, 1)}x | ${fmt(row.intoCos.mbPerSecond)} | ${fmt(row.nullSink.mbPerSecond)} | ${fmt(row.kcat.mbPerSecond)} | ` +
-          `${fmt(v.speed, 2)}x${ceiling === undefined ? '' : `, at most ${fmt(ceiling, 2)}x`} | ${fmt(row.intoCos.peakRssMiB)} / ${fmt(row.nullSink.peakRssMiB)} / ${fmt(row.kcat.peakRssMiB)} | ` +
-          `${fmt(row.intoCos.cpuSecondsPerGiB, 2)} / ${fmt(row.nullSink.cpuSecondsPerGiB, 2)} / ${fmt(row.kcat.cpuSecondsPerGiB, 2)} (${fmt(v.cpu, 2)}x) | ${server === undefined ? '' : fmt(server, 2)} | ${met.length === 0 ? 'yes' : `no: ${met.join(', ')}`} |`,
+          `${fmt(v.speed, 2)}x${ceiling === undefined ? '' : `, at most ${fmt(ceiling, 2)}x`} | ${fmt(row.intoCos.peakRssMiB)} / ${row.warmIntoCos ? fmt(row.warmIntoCos.peakRssMiB) : '-'} / ${fmt(row.nullSink.peakRssMiB)} / ${fmt(row.kcat.peakRssMiB)} | ` +
+          `${fmt(row.intoCos.cpuSecondsPerGiB, 2)} / ${row.warmIntoCos ? fmt(row.warmIntoCos.cpuSecondsPerGiB, 2) : '-'} / ${fmt(row.nullSink.cpuSecondsPerGiB, 2)} / ${fmt(row.kcat.cpuSecondsPerGiB, 2)} (${fmt(v.cpu, 2)}x) | ${server === undefined ? '' : fmt(server, 2)} | ${met.length === 0 ? 'yes' : `no: ${met.join(', ')}`} |`,
       );
     }
   }

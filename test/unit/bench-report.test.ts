@@ -69,9 +69,18 @@ describe('compressed datasets in the report', () => {
 
   it('gives each row its ratios against kcat and names the targets it misses', () => {
     const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [row(400, 120, 2.5), row(300, 140, 3.2)] });
-    expect(md).toContain('| log JSON, 1 KiB | kcat (librdkafka) | lz4 | 512 | 3.0x | 400 | 480 | 400 | 1.00x | 120 / 110 / 30 | 2.50 / 2.00 / 2.00 (1.25x) |  | yes |');
-    expect(md).toContain('| 0.75x | 140 / 130 / 30 | 3.20 / 2.70 / 2.00 (1.60x) |  | no: RSS, speed, CPU |');
+    expect(md).toContain('| log JSON, 1 KiB | kcat (librdkafka) | lz4 | 512 | 3.0x | 400 | 480 | 400 | 1.00x | 120 / - / 110 / 30 | 2.50 / - / 2.00 / 2.00 (1.25x) |  | yes |');
+    expect(md).toContain('| 0.75x | 140 / - / 130 / 30 | 3.20 / - / 2.70 / 2.00 (1.60x) |  | no: RSS, speed, CPU |');
     expect(md).not.toContain('| target | measured |');
+  });
+
+  it("shows a reused instance's run beside the cold one, and holds its peak to the memory target", () => {
+    const warm = { ...row(400, 120, 2.5), warmIntoCos: measure(420, 126, 2.1) };
+    const over = { ...row(400, 120, 2.5), warmIntoCos: measure(420, 129, 2.1) };
+    const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [warm, over] });
+    expect(md).toContain('| 1.00x | 120 / 126 / 110 / 30 | 2.50 / 2.10 / 2.00 / 2.00 (1.25x) |  | yes |');
+    expect(md).toContain('| 1.00x | 120 / 129 / 110 / 30 | 2.50 / 2.10 / 2.00 / 2.00 (1.25x) |  | no: RSS |');
+    expect(md).toContain('"warm": into COS as the next invocation of a reused SCF instance');
   });
 
   it("bounds into COS / kcat by the CPU our consumer and the COS server share on the machine's cores", () => {
@@ -82,7 +91,7 @@ describe('compressed datasets in the report', () => {
     expect(intoCosCeiling(shared, 4)).toBeCloseTo(2 / 1.4305, 3);
     expect(intoCosCeiling(row(400, 120, 2.5), 2)).toBeUndefined();
     const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [shared] });
-    expect(md).toContain('| 1.00x, at most 0.70x | 120 / 110 / 30 | 2.50 / 2.00 / 2.00 (1.25x) | 3.50 | yes |');
+    expect(md).toContain('| 1.00x, at most 0.70x | 120 / - / 110 / 30 | 2.50 / - / 2.00 / 2.00 (1.25x) | 3.50 | yes |');
     expect(md).toContain('share its 2 cores');
   });
 
