@@ -16,7 +16,6 @@ import { parseConsumerEvent, type ConsumerEvent } from './event';
 import { abortLeftoverUploads } from './leftover-uploads';
 import { estimatedPeakMiB } from './memory-need';
 import { capYoungGeneration } from '../util/young-generation';
-import { releaseEarlierInvocations } from '../util/earlier-invocations';
 
 export interface ConsumerDeps {
   env: Record<string, string | undefined>;
@@ -118,7 +117,6 @@ function warnIfMemoryShort(config: Config, ctx: InvocationContext, logger: Logge
 
 export async function runConsumer(event: unknown, context: unknown, deps: ConsumerDeps): Promise<ConsumerResult> {
   capYoungGeneration();
-  releaseEarlierInvocations();
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.now();
   // Everything is validated before anything is read or written.

@@ -3,6 +3,7 @@
 // buffers, whatever the object's size.
 import { randomBytes } from 'node:crypto';
 import { byteCount, copyFitting } from '../util/bytes';
+import { allocateBig } from '../util/big-buffers';
 import { Limiter } from '../util/limiter';
 import { ObjectExistsError, type CompletedPart, type ObjectStore, type PutOptions } from './store';
 import { cosErrorCode } from './errors';
@@ -16,15 +17,27 @@ export interface UploadResult {
 
 /** Reuses part buffers: allocating 8 MiB per part would churn the heap at hundreds of MB/s. */
 export class BufferPool {
+  private static readonly bySize = new Map<number, BufferPool>();
   private free: Buffer[] = [];
 
   constructor(
     readonly size: number,
-    private readonly keep: number,
+    private keep: number,
   ) {}
 
+  /**
+   * The process's pool of `size`-byte buffers. A reused SCF instance's next invocation takes the buffers
+   * the last one gave back, instead of allocating new ones while the old wait for a full collection.
+   */
+  static shared(size: number, keep: number): BufferPool {
+    let pool = BufferPool.bySize.get(size);
+    if (!pool) BufferPool.bySize.set(size, (pool = new BufferPool(size, keep)));
+    pool.keep = Math.max(pool.keep, keep);
+    return pool;
+  }
+
   take(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafe(this.size);
+    return this.free.pop() ?? allocateBig('part', this.size);
   }
 
   give(buffer: Buffer): void {

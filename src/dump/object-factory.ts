@@ -21,11 +21,10 @@ export interface ObjectFactoryOptions extends PartitionTarget {
 export class ObjectFactory {
   private readonly limiter: Limiter;
   private readonly partPool: BufferPool;
-  private readonly pools = new Map<number, BufferPool>();
 
   constructor(private readonly options: ObjectFactoryOptions) {
     this.limiter = new Limiter(options.uploadConcurrency);
-    this.partPool = new BufferPool(options.partSizeBytes, options.uploadConcurrency + 2);
+    this.partPool = BufferPool.shared(options.partSizeBytes, options.uploadConcurrency + 2);
   }
 
   /** Opens the object that starts the range; a plan fixes its key (and so its window) in advance. */
@@ -51,8 +50,6 @@ export class ObjectFactory {
   }
 
   private pool(bufferBytes: number): BufferPool {
-    let pool = this.pools.get(bufferBytes);
-    if (!pool) this.pools.set(bufferBytes, (pool = new BufferPool(bufferBytes, 4)));
-    return pool;
+    return BufferPool.shared(bufferBytes, 4);
   }
 }

@@ -114,5 +114,7 @@ export async function* readPartition(from: number, to: number, options: ReadOpti
     held?.();
     // A prefetch nobody will read must not surface as an unhandled rejection, nor keep its buffer.
     pending?.then((f) => f.release?.(), () => {});
+    // Every chunk yielded has been consumed (its records written out) before the reader is closed.
+    out.shelve();
   }
 }

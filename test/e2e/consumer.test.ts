@@ -2,6 +2,8 @@
 // COS is compared byte for byte with what was produced.
 import { randomBytes } from 'node:crypto';
 import { KafkaClient } from '../../src/kafka/client';
+import { CompressionTypes } from '../../src/kafka/kafkajs';
+import { bigBuffersAllocated } from '../../src/util/big-buffers';
 import { expectSameBytes } from '../support/bytes';
 import { startTestCos, type TestCos } from '../support/cos';
 import { asLines, consumerEnv, dumpPartition, INSTANCE_ID, readBack, TOPIC_ID } from '../support/dump';
@@ -51,6 +53,29 @@ describe('consumer', () => {
     expect(head?.metadata).toMatchObject({ partition: '1', 'start-offset': '0', topic });
     // Partition 0 had nothing: dumping it writes nothing.
     expect(await dumpPartition(env, 0)).toMatchObject({ status: 'dumped', records: 0, objects: 0 });
+  });
+
+  it("as a reused SCF instance's next invocation, takes back the last one's part, fetch and decompression buffers and stores its own data intact", async () => {
+    // Two topics of gzip batches, dumped one after the other in this process; parts of 1 MiB so that each
+    // dump seals several. The second must allocate no new large buffer, and the bytes its reused buffers
+    // held before must not leak into its objects.
+    const dumpTopic = async (name: string) => {
+      const topic = uniqueTopic(name);
+      await createTopic(topic, 1);
+      const values = Array.from({ length: 3000 }, (_, i) => `${name} ${i} ${randomBytes(300 + (i % 7) * 50).toString('hex')}`);
+      await produce(topic, values.map((value) => ({ value, timestamp: String(Date.UTC(2026, 0, 1)) })), { batchSize: 500, compression: CompressionTypes.GZIP });
+      const result = await dumpPartition(consumerEnv(cos, topic, { PART_SIZE_BYTES: String(MiB), FETCH_MAX_BYTES: String(MiB) }), 0);
+      expect(result).toMatchObject({ status: 'dumped', records: 3000 });
+      expectSameBytes((await readBack(cos, `${topic}/`, 0)).content, asLines(values));
+    };
+    await dumpTopic('e2e-reused-a');
+    const afterFirst = bigBuffersAllocated();
+    expect(afterFirst.part).toBeGreaterThan(0);
+    expect(afterFirst.decompression).toBeGreaterThan(0);
+
+    await dumpTopic('e2e-reused-b');
+
+    expect(bigBuffersAllocated()).toEqual(afterFirst);
   });
 
   it('splits at MAX_OBJECT_BYTES into several multipart objects and loses nothing at the splits', async () => {

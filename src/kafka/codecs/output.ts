@@ -3,6 +3,8 @@
 // garbage collector returned them (hundreds of MB on very compressible data). Its size is the consumer's
 // bound on decompressed bytes held: a batch that needs more fails instead of growing it.
 
+import { allocateBig } from '../../util/big-buffers';
+
 export class DecompressedSizeError extends Error {
   constructor(
     readonly needed: number,
@@ -29,6 +31,11 @@ export class OutputFullError extends CorruptDataError {
   }
 }
 
+/** Buffers given back by finished readers, by length; one reader at a time per partition needs one. */
+const shelf = new Map<number, Buffer[]>();
+const SHELVED_PER_SIZE = 2;
+const EMPTY = Buffer.alloc(0);
+
 export class OutputBuffer {
   private buffer: Buffer;
   /** The most bytes one decompressed batch has needed: what this consumer held at once. */
@@ -44,7 +51,19 @@ export class OutputBuffer {
     readonly limit: number,
     initialBytes = limit,
   ) {
-    this.buffer = Buffer.allocUnsafe(initialBytes);
+    this.buffer = shelf.get(initialBytes)?.pop() ?? allocateBig('decompression', initialBytes);
+  }
+
+  /**
+   * Gives the buffer back to the process once nothing reads from it (no record of it is in use): a reused
+   * SCF instance's next invocation takes it instead of reserving another while this one awaits a full
+   * collection. The OutputBuffer must not be used after.
+   */
+  shelve(): void {
+    const kept = shelf.get(this.buffer.length) ?? [];
+    if (kept.length < SHELVED_PER_SIZE) kept.push(this.buffer);
+    shelf.set(this.buffer.length, kept);
+    this.buffer = EMPTY;
   }
 
   /** Bytes the buffer spans now (its pages take memory only once written). */
