@@ -20,8 +20,6 @@ async function main(): Promise<void> {
       { env, store: mode === 'null' ? (config) => new MemoryObjectStore({ bucket: config.cos.bucket, keepBodies: false }) : undefined, logDestination: DISCARD_LOGS },
     );
   const first = warm ? await timed(() => dump({ ...process.env, KAFKA_GROUP_ID: `${process.env.KAFKA_GROUP_ID}-first`, COS_PREFIX: `${process.env.COS_PREFIX ?? ''}first/` })) : undefined;
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
   const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
   const sampler = process.env.BENCH_SAMPLE_MEMORY
     ? setInterval(() => {
@@ -29,11 +27,8 @@ async function main(): Promise<void> {
         for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], Math.round(m[k] / 1048576));
       }, 20)
     : undefined;
-  const result = await dump(process.env);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = process.cpuUsage(cpuBefore);
+  const { result, seconds, cpuSeconds } = await timed(() => dump(process.env));
   if (sampler) clearInterval(sampler);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(`${JSON.stringify({ result, seconds, cpuSeconds, maxRssKb: process.resourceUsage().maxRSS, ...(first ? { first: { seconds: first.seconds, cpuSeconds: first.cpuSeconds, status: first.result.status } } : {}), ...(sampler ? { peakMiB: peak } : {}) })}\n`);
 }
 

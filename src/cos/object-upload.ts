@@ -3,7 +3,7 @@
 // buffers, whatever the object's size.
 import { randomBytes } from 'node:crypto';
 import { byteCount, copyFitting } from '../util/bytes';
-import { allocateBig } from '../util/big-buffers';
+import type { BufferPool } from '../util/big-buffers';
 import { Limiter } from '../util/limiter';
 import { ObjectExistsError, type CompletedPart, type ObjectStore, type PutOptions } from './store';
 import { cosErrorCode } from './errors';
@@ -13,36 +13,6 @@ export interface UploadResult {
   etag: string;
   bytes: number;
   parts: number;
-}
-
-/** Reuses part buffers: allocating 8 MiB per part would churn the heap at hundreds of MB/s. */
-export class BufferPool {
-  private static readonly bySize = new Map<number, BufferPool>();
-  private free: Buffer[] = [];
-
-  constructor(
-    readonly size: number,
-    private keep: number,
-  ) {}
-
-  /**
-   * The process's pool of `size`-byte buffers. A reused SCF instance's next invocation takes the buffers
-   * the last one gave back, instead of allocating new ones while the old wait for a full collection.
-   */
-  static shared(size: number, keep: number): BufferPool {
-    let pool = BufferPool.bySize.get(size);
-    if (!pool) BufferPool.bySize.set(size, (pool = new BufferPool(size, keep)));
-    pool.keep = Math.max(pool.keep, keep);
-    return pool;
-  }
-
-  take(): Buffer {
-    return this.free.pop() ?? allocateBig('part', this.size);
-  }
-
-  give(buffer: Buffer): void {
-    if (this.free.length < this.keep) this.free.push(buffer);
-  }
 }
 
 export interface ObjectUploadOptions {

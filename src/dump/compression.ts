@@ -2,7 +2,8 @@
 // body that writes it.
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { BufferPool, ObjectUpload } from '../cos/object-upload';
+import type { ObjectUpload } from '../cos/object-upload';
+import type { BufferPool } from '../util/big-buffers';
 import { decodeZstd, loadZstd, OutputBuffer, prepareZstdDecoding, zstdCompressor } from '../kafka/codecs';
 import { GZIP_MEMBER_BYTES, GzipBody, PlainBody, type ObjectBody } from './object-body';
 import { ZSTD_FRAME_BYTES, ZSTD_LEVEL, ZstdBody } from './zstd-body';

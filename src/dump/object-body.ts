@@ -2,7 +2,8 @@
 // bound of the stored size, because the size limit applies to what COS stores.
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import type { BufferPool, ObjectUpload, UploadResult } from '../cos/object-upload';
+import type { ObjectUpload, UploadResult } from '../cos/object-upload';
+import type { BufferPool } from '../util/big-buffers';
 import { byteCount, copyFitting } from '../util/bytes';
 import type { ByteSink } from './format/format';
 

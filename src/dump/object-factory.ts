@@ -1,7 +1,8 @@
 // Makes the data objects of one partition: the key from the layout, an upload that streams parts to COS,
 // and the body the configured compression writes through. Part buffers and upload slots are shared by
 // every object of the invocation, so memory stays the same however many objects it writes.
-import { BufferPool, ObjectUpload } from '../cos/object-upload';
+import { ObjectUpload } from '../cos/object-upload';
+import { BufferPool } from '../util/big-buffers';
 import { Limiter } from '../util/limiter';
 import { COMPRESSIONS } from './compression';
 import { FORMATS } from './format';
@@ -24,7 +25,7 @@ export class ObjectFactory {
 
   constructor(private readonly options: ObjectFactoryOptions) {
     this.limiter = new Limiter(options.uploadConcurrency);
-    this.partPool = BufferPool.shared(options.partSizeBytes, options.uploadConcurrency + 2);
+    this.partPool = BufferPool.shared('part', options.partSizeBytes, options.uploadConcurrency + 2);
   }
 
   /** Opens the object that starts the range; a plan fixes its key (and so its window) in advance. */
@@ -50,6 +51,6 @@ export class ObjectFactory {
   }
 
   private pool(bufferBytes: number): BufferPool {
-    return BufferPool.shared(bufferBytes, 4);
+    return BufferPool.shared('part', bufferBytes, 4);
   }
 }

@@ -3,7 +3,8 @@
 // WebAssembly module's memory and copied from there straight into the upload part, so nothing is
 // allocated per frame: gzip's compressed output, allocated per member by node:zlib, waits for V8 to
 // collect it, which is what keeps gzip above a 128 MB function.
-import type { BufferPool, ObjectUpload } from '../cos/object-upload';
+import type { ObjectUpload } from '../cos/object-upload';
+import type { BufferPool } from '../util/big-buffers';
 import type { ZstdCompressor } from '../kafka/codecs';
 import { ChunkedBody } from './object-body';
 

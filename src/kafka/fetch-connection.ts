@@ -5,7 +5,7 @@
 // Metadata, offsets and commits still go through kafkajs.
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { allocateBig } from '../util/big-buffers';
+import { allocateBig, BufferPool } from '../util/big-buffers';
 import { Cursor } from './cursor';
 import { Encoder } from './encoder';
 import { describeErrorCode, KafkaError } from './errors';
@@ -47,42 +47,33 @@ interface Pending {
 }
 
 /**
- * Reused response buffers. A response larger than they are (a batch bigger than the fetch size, which
- * the broker sends whole) goes into one large buffer kept for the next such response: allocating one
- * per large record left several of them waiting for the garbage collector (15 MiB records: 50 MiB).
+ * The one buffer kept for a response larger than the fetch size (a batch the broker sends whole), for the
+ * process's connections and invocations alike: allocating one per large record left several of them
+ * waiting for the garbage collector (15 MiB records: 50 MiB).
  */
+let largeResponse: Buffer | undefined;
+
+/** Response buffers: the process's pool of fetch-sized ones, and the large one above. */
 class ResponsePool {
-  private static readonly bySize = new Map<number, ResponsePool>();
-  private free: Buffer[] = [];
-  private large: Buffer | undefined;
+  private readonly regular: BufferPool;
 
-  constructor(
-    private readonly size: number,
-    private readonly keep: number,
-  ) {}
-
-  /** The process's pool for responses of `size` bytes: a reused SCF instance's next invocation takes its buffers back. */
-  static shared(size: number, keep: number): ResponsePool {
-    let pool = ResponsePool.bySize.get(size);
-    if (!pool) ResponsePool.bySize.set(size, (pool = new ResponsePool(size, keep)));
-    return pool;
+  constructor(size: number, keep: number) {
+    this.regular = BufferPool.shared('response', size, keep);
   }
 
   take(bytes: number): { buffer: Buffer; release: () => void } {
-    if (bytes > this.size) {
-      const kept = this.large;
+    if (bytes > this.regular.size) {
+      const kept = largeResponse;
       // At least LARGE_RESPONSE_RESERVE_BYTES, in powers of two: pages never written take no memory, and each
       // outgrown buffer stayed resident until a full collection (tens of MiB at the peak when each was exact).
       const buffer = kept && kept.length >= bytes ? kept : allocateBig('response', Math.max(LARGE_RESPONSE_RESERVE_BYTES, 2 ** Math.ceil(Math.log2(bytes))));
-      this.large = undefined;
+      largeResponse = undefined;
       return lent(buffer, () => {
-        if (!this.large || this.large.length < buffer.length) this.large = buffer;
+        if (!largeResponse || largeResponse.length < buffer.length) largeResponse = buffer;
       });
     }
-    const buffer = this.free.pop() ?? allocateBig('response', this.size);
-    return lent(buffer, () => {
-      if (this.free.length < this.keep) this.free.push(buffer);
-    });
+    const buffer = this.regular.take();
+    return lent(buffer, () => this.regular.give(buffer));
   }
 }
 
@@ -120,7 +111,7 @@ export class FetchConnection {
     private readonly socket: Socket,
     private readonly options: FetchConnectionOptions,
   ) {
-    this.pool = ResponsePool.shared(options.responseBufferBytes, 3);
+    this.pool = new ResponsePool(options.responseBufferBytes, 3);
     if (options.ssl) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(new KafkaError(`connection to ${this.address} failed: ${err.message}`, undefined, true, { cause: err })));
     socket.on('close', () => this.fail(new KafkaError(`connection to ${this.address} closed`, undefined, true)));

@@ -66,7 +66,7 @@ function* atOrAfter(records: Iterable<KafkaRecord>, offset: number): Iterable<Ka
 export async function* readPartition(from: number, to: number, options: ReadOptions): AsyncGenerator<ReadChunk> {
   const more = options.more ?? (() => true);
   const fetchLimit = Math.max(options.fetchMaxBytes, options.fetchLimitBytes ?? DEFAULT_FETCH_LIMIT_BYTES);
-  const out = new OutputBuffer(options.decompressedMaxBytes);
+  const out = OutputBuffer.pooled(options.decompressedMaxBytes);
   options.onBuffer?.(out);
   let offset = from;
   let fetchBytes = options.fetchMaxBytes;

@@ -1,4 +1,5 @@
-import { BufferPool, ObjectUpload } from '../../src/cos/object-upload';
+import { ObjectUpload } from '../../src/cos/object-upload';
+import { BufferPool } from '../../src/util/big-buffers';
 import { MemoryObjectStore } from '../../src/cos/memory-store';
 import { Limiter } from '../../src/util/limiter';
 import { expectSameBytes } from '../support/bytes';

@@ -3,7 +3,7 @@
 // garbage collector returned them (hundreds of MB on very compressible data). Its size is the consumer's
 // bound on decompressed bytes held: a batch that needs more fails instead of growing it.
 
-import { allocateBig } from '../../util/big-buffers';
+import { BufferPool } from '../../util/big-buffers';
 
 export class DecompressedSizeError extends Error {
   constructor(
@@ -31,13 +31,12 @@ export class OutputFullError extends CorruptDataError {
   }
 }
 
-/** Buffers given back by finished readers, by length; one reader at a time per partition needs one. */
-const shelf = new Map<number, Buffer[]>();
-const SHELVED_PER_SIZE = 2;
 const EMPTY = Buffer.alloc(0);
 
 export class OutputBuffer {
   private buffer: Buffer;
+  /** Where a consumer's reader got its buffer (pooled()), and gives it back (shelve()). */
+  private pool: BufferPool | undefined;
   /** The most bytes one decompressed batch has needed: what this consumer held at once. */
   highWater = 0;
 
@@ -51,18 +50,23 @@ export class OutputBuffer {
     readonly limit: number,
     initialBytes = limit,
   ) {
-    this.buffer = shelf.get(initialBytes)?.pop() ?? allocateBig('decompression', initialBytes);
+    this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
   /**
-   * Gives the buffer back to the process once nothing reads from it (no record of it is in use): a reused
-   * SCF instance's next invocation takes it instead of reserving another while this one awaits a full
-   * collection. The OutputBuffer must not be used after.
+   * A consumer's reader's buffer, from the process's pool: a reused SCF instance's next invocation takes it
+   * back instead of reserving another while this one awaits a full collection.
    */
+  static pooled(limit: number): OutputBuffer {
+    const out = new OutputBuffer(limit, 0);
+    out.pool = BufferPool.shared('decompression', limit, 2);
+    out.buffer = out.pool.take();
+    return out;
+  }
+
+  /** Gives a pooled buffer back once nothing reads from it (no record of it is in use); not used after. */
   shelve(): void {
-    const kept = shelf.get(this.buffer.length) ?? [];
-    if (kept.length < SHELVED_PER_SIZE) kept.push(this.buffer);
-    shelf.set(this.buffer.length, kept);
+    if (this.pool && this.buffer.length === this.pool.size) this.pool.give(this.buffer);
     this.buffer = EMPTY;
   }
 
