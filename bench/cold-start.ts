@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { median } from './report';
 
 export interface ColdStartRow {
   variant: string;
@@ -33,8 +34,6 @@ const ms = performance.now();
 const cpu = process.cpuUsage();
 console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMiB: process.memoryUsage().rss / 1048576, codeCache: bundle && bundle.codeCache }));
 `;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function sample(node: string, dir: string | undefined): Promise<Sample> {
   const { stdout } = await promisify(execFile)(node, ['-e', PROBE, ...(dir ? [dir] : [])], { encoding: 'utf8', env: {} });

@@ -39,6 +39,15 @@ function secondDump(stdout: string): { seconds: number; cpuSeconds: number } {
   return { seconds: report.seconds, cpuSeconds: report.cpuSeconds };
 }
 
+/** A bash run's CPU as its `times` reports it: the last line is its children's user and system time. */
+function childrenTimes(run: Run): Run {
+  const last = run.stderr.trim().split('\n').pop() ?? '';
+  const times = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(last);
+  if (!times) throw new Error(`no times from bash: ${run.stderr.slice(-200)}`);
+  const [, um, us, sm, ss] = times.map(Number) as [number, number, number, number, number];
+  return { ...run, cpuSeconds: um * 60 + us + sm * 60 + ss };
+}
+
 export interface BenchEnv {
   broker: KafkaBroker;
   kcat: string;
@@ -100,11 +109,16 @@ export class Contestants {
     return sink === 'cos' && !warm ? { ...result, serverCpuSeconds, storedBytes } : result;
   }
 
-  /** kcat reading partition 0 to a file, one value and '\n' per record (what the `lines` format writes). */
-  async kcatToFile(topic: string): Promise<Run> {
+  /**
+   * kcat reading partition 0 to a file, one value and '\n' per record (what the `lines` format writes).
+   * `exactCpu`: kcat runs under bash, whose `times` gives its CPU from the kernel to the millisecond, where
+   * polling /proc sees 10 ms ticks and may miss the last ones: for runs of a few milliseconds.
+   */
+  async kcatToFile(topic: string, exactCpu = false): Promise<Run> {
     const out = join(this.env.scratch, 'kcat.out');
     try {
-      const run = await runProcess(this.env.kcat, ['-C', '-b', this.env.broker.bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\\n', '-X', 'receive.message.max.bytes=200000000'], { stdoutFile: out, inheritEnv: false });
+      const kcat = [this.env.kcat, '-C', '-b', this.env.broker.bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\\n', '-X', 'receive.message.max.bytes=200000000'];
+      const run = exactCpu ? childrenTimes(await runProcess('bash', ['-c', '"$@"; code=$?; times >&2; exit $code', 'bash', ...kcat], { stdoutFile: out, inheritEnv: false })) : await runProcess(kcat[0]!, kcat.slice(1), { stdoutFile: out, inheritEnv: false });
       if (run.exitCode !== 0) throw new Error(`kcat failed on ${topic}: ${run.stderr}`);
       return { ...run, outputBytes: statSync(out).size };
     } finally {

@@ -2,6 +2,7 @@
 // README section. Pure.
 import { SCF_NODE_VERSION } from '../src/local/scf-node';
 import type { ColdStartRow } from './cold-start';
+import type { SmallInvocation } from './small-invocation';
 
 export interface ThroughputRow {
   dataset: string;
@@ -104,6 +105,8 @@ export interface BenchResults {
   formats?: FormatRow[];
   /** Loading the consumer bundle in a fresh process, with its code cache and without. */
   coldStart?: ColdStartRow[];
+  /** A whole invocation that finds a few new records, as a quiet partition's every schedule tick. */
+  smallInvocation?: SmallInvocation;
   fanOut?: { partitions: number; withWork: number; invoked: number; drops: number; configuredRate: number; measuredRate: number; ratio: number; met: boolean };
 }
 
@@ -115,6 +118,9 @@ export function allTargetsMet(r: BenchResults): boolean {
   });
   return r.ratios.every((x) => x.met) && (r.memory?.met ?? true) && (r.memory?.parquet?.met ?? true) && (r.fanOut?.met ?? true) && compressed;
 }
+
+/** The upper median of some figures. */
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** The run of median duration (the upper median for an even count). */
 export function medianRun<T extends { seconds: number }>(runs: T[]): T {
@@ -196,6 +202,15 @@ export function markdownReport(r: BenchResults): string {
     lines.push('| process | ms from start | CPU ms | RSS (MiB) | code cache |');
     lines.push('|---|---:|---:|---:|---|');
     for (const row of r.coldStart) lines.push(`| ${row.variant} | ${fmt(row.milliseconds)} | ${fmt(row.cpuMilliseconds)} | ${fmt(row.rssMiB)} | ${row.codeCache ?? ''} |`);
+  }
+  const small = r.smallInvocation;
+  if (small) {
+    lines.push('');
+    lines.push(`A whole invocation that finds ${small.records} new records (${fmt(small.megabytes * 1000)} KB, ${small.codec} from kcat), as a quiet partition costs on every schedule tick (medians of ${small.runs}):`);
+    lines.push('');
+    lines.push('| run | ms | CPU ms | peak RSS (MiB) |');
+    lines.push('|---|---:|---:|---:|');
+    for (const row of small.rows) lines.push(`| ${row.variant} | ${fmt(row.milliseconds)} | ${fmt(row.cpuMilliseconds)} | ${row.peakRssMiB === undefined ? '' : fmt(row.peakRssMiB)} |`);
   }
   return lines.join('\n');
 }

@@ -21,6 +21,7 @@ import { cacheDir, projectRoot } from '../src/local/paths';
 import { runScheduler } from '../src/scheduler/scheduler';
 import { DISCARD_LOGS } from '../src/log';
 import { measureColdStart } from './cold-start';
+import { measureSmallInvocation } from './small-invocation';
 import { runCompressed } from './compressed';
 import { runFormats } from './formats';
 import { BUCKET, Contestants, REGION, type BenchEnv } from './contestants';
@@ -208,6 +209,8 @@ export async function runBenchmark(args: string[]): Promise<number> {
     if (sections.has('coldstart')) {
       results.coldStart = await measureColdStart(consumerNode, join(root, 'dist', 'functions', 'consumer'));
       for (const row of results.coldStart) log(`  cold start, ${row.variant}: ${row.milliseconds.toFixed(0)} ms, ${row.cpuMilliseconds.toFixed(0)} CPU ms, ${row.rssMiB.toFixed(0)} MiB`);
+      results.smallInvocation = await measureSmallInvocation(env, contestants, 15);
+      for (const row of results.smallInvocation.rows) log(`  small invocation, ${row.variant}: ${row.milliseconds.toFixed(0)} ms, ${row.cpuMilliseconds.toFixed(0)} CPU ms`);
     }
 
     if (sections.has('fanout')) {

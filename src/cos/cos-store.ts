@@ -1,12 +1,13 @@
-// ObjectStore over cos-nodejs-sdk-v5: retries transient failures with backoff, maps errors to CosError
-// with advice, and reads the small things the dump relies on (ETags, metadata, server time). Parts, the
-// bulk of the bytes, go through PartSender: the SDK addresses and signs them, Node's http sends them.
-import type COS from 'cos-nodejs-sdk-v5';
+// ObjectStore over the COS XML API: retries transient failures with backoff, maps errors to CosError with
+// advice, and reads the small things the dump relies on (ETags, metadata, server time). Requests go out
+// through CosHttp (Node's http, addressed and signed by the SDK); their answers are read by answers.ts.
 import { createCosClient, type CosClientOptions } from './client';
-import { PartSender } from './part-sender';
+import { CosHttp, CosHttpError, type CosAnswer } from './cos-http';
+import { readCompleteUpload, readInitiateUpload, readListObjects, readListUploads, unquote } from './answers';
 import { CosError, cosErrorCode, isRetriableCosError, toCosError } from './errors';
 import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject, type UploadPage, type UploadRef } from './store';
 import { retry, type RetryOptions } from '../util/retry';
+import { escapeXml } from '../util/xml-text';
 
 export interface CosStoreOptions {
   bucket: string;
@@ -36,10 +37,6 @@ function metadataOf(headers: Headers | undefined): Record<string, string> {
   return metadata;
 }
 
-function unquote(etag: string | undefined): string {
-  return (etag ?? '').replace(/^"|"$/g, '');
-}
-
 function isNotFound(err: unknown): boolean {
   const e = err as { statusCode?: number };
   return e?.statusCode === 404 && cosErrorCode(err) !== 'NoSuchBucket';
@@ -60,26 +57,29 @@ function isConflict(err: unknown): boolean {
   return e?.statusCode === 409 || cosErrorCode(err) === 'FileAlreadyExists';
 }
 
+/** The body of Complete Multipart Upload: every part's number and ETag, in order. */
+function completeUploadBody(parts: CompletedPart[]): Buffer {
+  const listed = parts.map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>"${escapeXml(p.etag)}"</ETag></Part>`).join('');
+  return Buffer.from(`<CompleteMultipartUpload>${listed}</CompleteMultipartUpload>`, 'utf8');
+}
+
 export class CosObjectStore implements ObjectStore {
   readonly bucket: string;
   private readonly region: string;
   private readonly policy: Omit<RetryOptions, 'onRetry'>;
-  private readonly cos: COS;
-  private readonly parts: PartSender;
+  private readonly http: CosHttp;
 
   constructor(
     connection: CosClientOptions,
     private readonly options: CosStoreOptions,
   ) {
-    this.cos = createCosClient(connection);
-    this.parts = new PartSender(this.cos, options, connection);
+    this.http = new CosHttp(createCosClient(connection), options, connection);
     this.bucket = options.bucket;
     this.region = options.region;
-    this.policy = { isRetriable: isRetriableCosError, attempts: 8, baseDelayMs: 200, maxDelayMs: 8000, ...options.retry };
-  }
-
-  private target() {
-    return { Bucket: this.bucket, Region: this.region };
+    // 12 attempts: a failing request is tried for 26-53 s before the invocation gives up (and commits
+    // nothing). The SDK used to retry up to 4 times inside each attempt; with this one loop alone, 8 gave
+    // up after 10-20 s, sooner than a short COS incident lasts.
+    this.policy = { isRetriable: isRetriableCosError, attempts: 12, baseDelayMs: 200, maxDelayMs: 8000, ...options.retry };
   }
 
   private async call<T>(operation: string, key: string | undefined, fn: () => Promise<T>): Promise<T> {
@@ -93,72 +93,65 @@ export class CosObjectStore implements ObjectStore {
   }
 
   async putObject(key: string, body: Buffer, options?: PutOptions): Promise<{ etag: string }> {
-    const result = await this.call('PutObject', key, () => this.cos.putObject({ ...this.target(), Key: key, Body: body, ContentLength: body.length, Headers: putHeaders(options) }));
-    return { etag: unquote(result.ETag) };
+    const answer = await this.call('PutObject', key, () => this.http.send({ method: 'PUT', key, headers: putHeaders(options), body }));
+    return { etag: unquote(answer.headers.etag) };
   }
 
   async getObject(key: string): Promise<StoredObject | undefined> {
-    const result = await this.call('GetObject', key, () => undefinedIfMissing(this.cos.getObject({ ...this.target(), Key: key })));
-    if (!result) return undefined;
-    const headers = result.headers as Headers;
-    return {
-      key,
-      body: result.Body as Buffer,
-      size: Number(headers['content-length'] ?? (result.Body as Buffer).length),
-      etag: unquote(result.ETag ?? headers.etag),
-      lastModified: new Date(headers['last-modified'] ?? 0),
-      serverTime: new Date(headers.date ?? Date.now()),
-      metadata: metadataOf(headers),
-    };
+    const answer = await this.call('GetObject', key, () => undefinedIfMissing(this.http.send({ method: 'GET', key })));
+    if (!answer) return undefined;
+    return { ...this.infoOf(key, answer), body: answer.body, serverTime: new Date(answer.headers.date ?? Date.now()) };
   }
 
   async headObject(key: string): Promise<ObjectInfo | undefined> {
-    const result = await this.call('HeadObject', key, () => undefinedIfMissing(this.cos.headObject({ ...this.target(), Key: key })));
-    if (!result) return undefined;
-    const headers = result.headers as Headers;
-    return { key, size: Number(headers['content-length'] ?? 0), etag: unquote(result.ETag ?? headers.etag), lastModified: new Date(headers['last-modified'] ?? 0), metadata: metadataOf(headers) };
+    const answer = await this.call('HeadObject', key, () => undefinedIfMissing(this.http.send({ method: 'HEAD', key })));
+    return answer && this.infoOf(key, answer);
+  }
+
+  private infoOf(key: string, answer: CosAnswer): ObjectInfo {
+    const headers = answer.headers;
+    return { key, size: Number(headers['content-length'] ?? answer.body.length), etag: unquote(headers.etag), lastModified: new Date(headers['last-modified'] ?? 0), metadata: metadataOf(headers) };
   }
 
   async deleteObject(key: string): Promise<void> {
-    await this.call('DeleteObject', key, () => this.cos.deleteObject({ ...this.target(), Key: key }));
+    await this.call('DeleteObject', key, () => this.http.send({ method: 'DELETE', key }));
   }
 
   async listObjects(prefix: string, options: { marker?: string; maxKeys?: number } = {}): Promise<ListPage> {
-    const result = await this.call('ListObjects', prefix, () => this.cos.getBucket({ ...this.target(), Prefix: prefix, Marker: options.marker, MaxKeys: options.maxKeys ?? 1000 }));
-    const objects = (result.Contents ?? []).map((c) => ({ key: c.Key, size: Number(c.Size), etag: unquote(c.ETag), lastModified: new Date(c.LastModified) }));
-    const truncated = String(result.IsTruncated) === 'true';
-    return { objects, nextMarker: truncated ? (result.NextMarker || objects[objects.length - 1]?.key) : undefined };
+    const query = { prefix, marker: options.marker, 'max-keys': String(options.maxKeys ?? 1000) };
+    const answer = await this.call('ListObjects', prefix, () => this.http.send({ method: 'GET', query }));
+    return readListObjects(answer.body.toString('utf8'), `${this.bucket}/${prefix}`);
   }
 
   async initMultipart(key: string, options?: PutOptions): Promise<string> {
-    const result = await this.call('InitiateMultipartUpload', key, () => this.cos.multipartInit({ ...this.target(), Key: key, Headers: putHeaders(options) }));
-    if (!result.UploadId) throw new CosError(`COS InitiateMultipartUpload ${this.bucket}/${key} answered without an UploadId`, 'InvalidResponse', undefined, undefined);
-    return result.UploadId;
+    const answer = await this.call('InitiateMultipartUpload', key, () => this.http.send({ method: 'POST', key, query: { uploads: '' }, headers: putHeaders(options) }));
+    return readInitiateUpload(answer.body.toString('utf8'), `${this.bucket}/${key}`);
   }
 
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
-    const etag = unquote(await this.call('UploadPart', key, () => this.parts.uploadPart(key, uploadId, partNumber, body)));
+    const query = { partNumber: String(partNumber), uploadId };
+    const answer = await this.call('UploadPart', key, () => this.http.send({ method: 'PUT', key, query, body }));
+    const etag = unquote(answer.headers.etag);
     if (!etag) throw new CosError(`COS UploadPart ${this.bucket}/${key} part ${partNumber} answered without an ETag`, 'InvalidResponse', undefined, undefined);
     return etag;
   }
 
   async completeMultipart(key: string, uploadId: string, parts: CompletedPart[], options: { forbidOverwrite?: boolean } = {}): Promise<{ etag: string }> {
-    const result = await this.call('CompleteMultipartUpload', key, () =>
-      this.cos.multipartComplete({
-        ...this.target(),
-        Key: key,
-        UploadId: uploadId,
-        Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
-        Headers: options.forbidOverwrite ? { 'x-cos-forbid-overwrite': 'true' } : {},
-      } as COS.MultipartCompleteParams),
-    );
-    return { etag: unquote(result.ETag) };
+    const headers: Headers = { 'Content-Type': 'application/xml' };
+    if (options.forbidOverwrite) headers['x-cos-forbid-overwrite'] = 'true';
+    const body = completeUploadBody(parts);
+    return this.call('CompleteMultipartUpload', key, async () => {
+      const answer = await this.http.send({ method: 'POST', key, query: { uploadId }, headers, body });
+      const result = readCompleteUpload(answer.body.toString('utf8'), `${this.bucket}/${key}`);
+      if ('etag' in result) return result;
+      throw new CosHttpError(`${result.error.Code}: ${result.error.Message ?? ''}`, answer.status, answer.headers, result.error);
+    });
   }
 
   async abortMultipart(key: string, uploadId: string): Promise<void> {
     await this.call('AbortMultipartUpload', key, async () => {
       try {
-        await this.cos.multipartAbort({ ...this.target(), Key: key, UploadId: uploadId });
+        await this.http.send({ method: 'DELETE', key, query: { uploadId } });
       } catch (err) {
         if (cosErrorCode(err) !== 'NoSuchUpload') throw err;
       }
@@ -166,16 +159,8 @@ export class CosObjectStore implements ObjectStore {
   }
 
   async listMultipartUploads(prefix: string, after?: UploadRef): Promise<UploadPage> {
-    const result = await this.call('ListMultipartUploads', prefix, () =>
-      this.cos.multipartList({ ...this.target(), Prefix: prefix, Delimiter: '', KeyMarker: after?.key, UploadIdMarker: after?.uploadId, MaxUploads: 1000 }),
-    );
-    const listed = ([] as Array<{ Key?: string; UploadId?: string }>).concat(result.Upload ?? []);
-    const uploads = listed.map((u) => {
-      if (!u.Key || !u.UploadId) throw new CosError(`COS ListMultipartUploads ${this.bucket}/${prefix} answered an upload without a Key or UploadId`, 'InvalidResponse', undefined, undefined);
-      return { key: u.Key, uploadId: u.UploadId };
-    });
-    const truncated = String(result.IsTruncated) === 'true';
-    const next = truncated ? (result.NextKeyMarker ? { key: result.NextKeyMarker, uploadId: result.NextUploadIdMarker ?? '' } : uploads[uploads.length - 1]) : undefined;
-    return { uploads, next };
+    const query = { uploads: '', prefix, 'key-marker': after?.key, 'upload-id-marker': after?.uploadId, 'max-uploads': '1000' };
+    const answer = await this.call('ListMultipartUploads', prefix, () => this.http.send({ method: 'GET', query }));
+    return readListUploads(answer.body.toString('utf8'), `${this.bucket}/${prefix}`);
   }
 }

@@ -8,7 +8,7 @@ export interface CosSdkError {
   error?: { Code?: string; Message?: string; RequestId?: string } | string;
 }
 
-// RequestTimeTooSkewed: the next signature uses the server's clock (the SDK and PartSender both correct).
+// RequestTimeTooSkewed: the next signature uses the server's clock (CosHttp corrects, as the SDK does).
 const RETRIABLE_CODES = new Set(['RequestTimeTooSkewed', 'SlowDown', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
 
 export function cosErrorCode(err: unknown): string {
@@ -38,7 +38,7 @@ export class CosError extends Error {
   }
 }
 
-/** Turns an SDK error into a CosError whose message says what to check. */
+/** Turns a failed COS request into a CosError whose message says what to check. */
 export function toCosError(err: unknown, operation: string, bucket: string, region: string, key?: string): CosError {
   const e = err as CosSdkError;
   const code = cosErrorCode(err);

@@ -1,4 +1,4 @@
-// What the dump needs from object storage. The COS adapter implements it over the SDK; the benchmark's
+// What the dump needs from object storage. The COS adapter implements it over the COS XML API; the benchmark's
 // null sink implements it by discarding, which measures what the upload path itself costs.
 
 export interface PutOptions {

@@ -1,13 +1,13 @@
-// The product's COS store against the local COS server: parts go through PartSender (Node's http, signed
-// by the SDK), everything else through the SDK. What lands is read back byte for byte, and each ETag is
-// checked against an MD5 computed here.
+// The product's COS store against the local COS server: every request goes through CosHttp (Node's http,
+// addressed and signed by the SDK). What lands is read back byte for byte with the SDK itself, and each ETag
+// is checked against an MD5 computed here.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosObjectStore } from '../../src/cos/cos-store';
 import { CosError } from '../../src/cos/errors';
-import { parseErrorBody } from '../../src/cos/part-sender';
+import { ObjectExistsError } from '../../src/cos/store';
 import { startCosServer } from '../../src/local/cos-server';
 import { startTestCos, TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION, type TestCos } from '../support/cos';
 
@@ -78,6 +78,95 @@ describe('parts through the store', () => {
   });
 });
 
+describe('every other request, read as the SDK reads it', () => {
+  // Keys with every character XML and URLs treat specially, and some that neither does.
+  const ODD = ['reads/a&b<c>"d\'e.json', 'reads/space and+plus%25.json', 'reads/数据/ü/é.json', 'reads/emoji-😀.json', 'reads/plain.json'];
+  const target = { Bucket: TEST_BUCKET, Region: TEST_REGION };
+
+  it('puts, heads, gets and lists keys with XML-special and non-ASCII characters, as the SDK lists and reads them', async () => {
+    for (const [i, key] of ODD.entries()) await cos.store.putObject(key, Buffer.from(`{"n":${i}}`), { contentType: 'application/json', metadata: { 'first-offset': String(i * 10) } });
+    const sdk = await cos.client.getBucket({ ...target, Prefix: 'reads/' });
+    const page = await cos.store.listObjects('reads/');
+    expect(page.nextMarker).toBeUndefined();
+    expect(page.objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, lastModified: o.lastModified.toISOString() }))).toEqual(
+      sdk.Contents.map((c) => ({ key: c.Key, size: Number(c.Size), etag: c.ETag.replace(/"/g, ''), lastModified: new Date(c.LastModified).toISOString() })),
+    );
+    expect(page.objects.map((o) => o.key).sort()).toEqual([...ODD].sort());
+    for (const [i, key] of ODD.entries()) {
+      const body = Buffer.from(`{"n":${i}}`);
+      const viaSdk = await cos.client.headObject({ ...target, Key: key });
+      const info = await cos.store.headObject(key);
+      expect(info).toEqual({ key, size: body.length, etag: md5(body), lastModified: new Date(viaSdk.headers!['last-modified']!), metadata: { 'first-offset': String(i * 10) } });
+      expect((await cos.store.getObject(key))?.body.equals(body)).toBe(true);
+      expect((await cos.client.getObject({ ...target, Key: key })).Body).toEqual(body);
+    }
+  });
+
+  it('pages a listing by its markers to the same keys the SDK pages to', async () => {
+    const keys = Array.from({ length: 7 }, (_, i) => `paged/&${i}<k>.txt`);
+    for (const key of keys) await cos.store.putObject(key, Buffer.from(key));
+    const seen: string[] = [];
+    let marker: string | undefined;
+    let pages = 0;
+    do {
+      const page = await cos.store.listObjects('paged/', { marker, maxKeys: 3 });
+      const sdk = await cos.client.getBucket({ ...target, Prefix: 'paged/', Marker: marker, MaxKeys: 3 });
+      expect(page.objects.map((o) => o.key)).toEqual(sdk.Contents.map((c) => c.Key));
+      seen.push(...page.objects.map((o) => o.key));
+      marker = page.nextMarker;
+      pages++;
+    } while (marker);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...keys].sort());
+  });
+
+  it('lists multipart uploads in progress, page by page, as the SDK does, and forgets the aborted and completed', async () => {
+    const started: Array<{ key: string; uploadId: string }> = [];
+    for (let batch = 0; batch < 1002; batch += 50) {
+      const keys = Array.from({ length: Math.min(50, 1002 - batch) }, (_, i) => `uploads/${(batch + i) % 2 ? 'odd' : 'even'}&<${String(batch + i).padStart(4, '0')}>.bin`);
+      started.push(...(await Promise.all(keys.map(async (key) => ({ key, uploadId: await cos.store.initMultipart(key) })))));
+    }
+    const first = await cos.store.listMultipartUploads('uploads/');
+    const sdk = await cos.client.multipartList({ ...target, Prefix: 'uploads/', Delimiter: '' });
+    expect(first.uploads).toEqual(([] as Array<{ Key: string; UploadId: string }>).concat(sdk.Upload ?? []).map((u) => ({ key: u.Key, uploadId: u.UploadId })));
+    expect(first.uploads).toHaveLength(1000);
+    expect(first.next).toBeDefined();
+    const all = await cos.listMultipartUploads('uploads/');
+    expect(all.map((u) => `${u.key} ${u.uploadId}`).sort()).toEqual(started.map((u) => `${u.key} ${u.uploadId}`).sort());
+
+    await cos.store.abortMultipart(started[0]!.key, started[0]!.uploadId);
+    await cos.store.abortMultipart(started[0]!.key, started[0]!.uploadId); // gone already: not an error
+    const etag = await cos.store.uploadPart(started[1]!.key, started[1]!.uploadId, 1, bytes(100, 12));
+    await cos.store.completeMultipart(started[1]!.key, started[1]!.uploadId, [{ partNumber: 1, etag }]);
+    const left = await cos.listMultipartUploads('uploads/');
+    expect(left).toHaveLength(1000);
+    expect(left.map((u) => u.uploadId)).not.toContain(started[0]!.uploadId);
+    expect(left.map((u) => u.uploadId)).not.toContain(started[1]!.uploadId);
+    await Promise.all(left.map((upload) => cos.store.abortMultipart(upload.key, upload.uploadId)));
+  });
+
+  it('answers undefined for a missing key, refuses to overwrite with forbidOverwrite, and deletes', async () => {
+    expect(await cos.store.getObject('reads/missing.json')).toBeUndefined();
+    expect(await cos.store.headObject('reads/missing.json')).toBeUndefined();
+    await cos.store.putObject('reads/once.json', Buffer.from('1'), { forbidOverwrite: true });
+    await expect(cos.store.putObject('reads/once.json', Buffer.from('2'), { forbidOverwrite: true })).rejects.toBeInstanceOf(ObjectExistsError);
+    expect((await cos.client.getObject({ ...target, Key: 'reads/once.json' })).Body.toString()).toBe('1');
+    await cos.store.deleteObject('reads/once.json');
+    expect(await cos.store.headObject('reads/once.json')).toBeUndefined();
+  });
+
+  it('retries a Complete Multipart Upload whose 200 answer carries an Error, and completes the object once', async () => {
+    const key = 'faults/complete-200.bin';
+    const part = bytes(5000, 13);
+    const uploadId = await cos.store.initMultipart(key);
+    const etag = await cos.store.uploadPart(key, uploadId, 1, part);
+    const fault = cos.server.faults.add({ op: 'CompleteMultipartUpload', times: 1, fault: { kind: 'status', status: 200, code: 'InternalError', message: 'assembly failed' } });
+    expect(await cos.store.completeMultipart(key, uploadId, [{ partNumber: 1, etag }])).toEqual({ etag: expect.stringMatching(/^[0-9a-f]{32}-1$/) });
+    expect(fault.hits).toBe(1);
+    expect((await cos.client.getObject({ ...target, Key: key })).Body).toEqual(part);
+  });
+});
+
 describe('part faults', () => {
   it('retries 503 SlowDown and 500 InternalError, and stores the part once they pass', async () => {
     const slow = cos.server.faults.add({ op: 'UploadPart', times: 2, fault: { kind: 'status', status: 503, code: 'SlowDown' } });
@@ -115,7 +204,7 @@ describe('part faults', () => {
     expect((err as CosError).requestId).toBeTruthy();
   });
 
-  it('signs again with the server clock after RequestTimeTooSkewed, as the SDK does for its own requests', async () => {
+  it('signs again with the server clock after RequestTimeTooSkewed, once for all later requests', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ckafka-cos-test-skew-'));
     // The server's clock 20 minutes behind ours: our signature's start time is in its future.
     const behind = await startCosServer({ dataDir: dir, credentials: [TEST_CREDENTIALS], buckets: [{ name: TEST_BUCKET, region: TEST_REGION }], now: () => Date.now() - 20 * 60_000 });
@@ -124,19 +213,14 @@ describe('part faults', () => {
       const part = bytes(MiB, 11);
       await uploadParts(store, 'skew/part.bin', [part]);
       expect((await store.getObject('skew/part.bin'))?.body.equals(part)).toBe(true);
-      // One refused and one accepted request each: the SDK corrected its clock on Init, ours on the first part.
-      expect(behind.stats().UploadPart).toBe(2);
+      // The first request is refused and signed again; every later one, parts and reads, passes first time.
+      expect(behind.stats().InitiateMultipartUpload).toBe(2);
+      expect(behind.stats().UploadPart).toBe(1);
+      expect(behind.stats().CompleteMultipartUpload).toBe(1);
+      expect(behind.stats().GetObject).toBe(1);
     } finally {
       await behind.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('COS error bodies', () => {
-  it('reads Code, Message and RequestId, and nothing from a body that is not a COS error', () => {
-    expect(parseErrorBody('<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce</Message><RequestId>NjA=</RequestId></Error>')).toEqual({ Code: 'SlowDown', Message: 'Please reduce', RequestId: 'NjA=' });
-    expect(parseErrorBody('<Error><Code>InvalidArgument</Code><Message>a &lt;b&gt; &amp; &quot;c&quot;</Message></Error>')).toEqual({ Code: 'InvalidArgument', Message: 'a <b> & "c"' });
-    expect(parseErrorBody('<html>502 Bad Gateway</html>')).toBeUndefined();
   });
 });

@@ -1,9 +1,6 @@
 // The XML the COS API speaks: fixed-shape answers written by hand, and the request bodies it parses (the
 // part list of Complete Multipart Upload, the key list of DELETE Multiple Objects).
-
-export function escapeXml(value: string): string {
-  return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
-}
+import { escapeXml, unescapeXml } from '../../util/xml-text';
 
 export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[];
 export interface XmlNode {
@@ -20,14 +17,6 @@ function render(tag: string, value: XmlValue): string {
 
 export function xmlDocument(root: string, body: XmlNode): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${render(root, body)}`;
-}
-
-function unescapeXml(value: string): string {
-  return value.replace(/&(lt|gt|amp|apos|quot|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name: string, dec?: string, hex?: string) => {
-    if (dec) return String.fromCodePoint(Number(dec));
-    if (hex) return String.fromCodePoint(parseInt(hex, 16));
-    return { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' }[name as 'lt']!;
-  });
 }
 
 /** Parses `<CompleteMultipartUpload><Part><PartNumber>n</PartNumber><ETag>e</ETag></Part>...`; undefined if malformed. */
