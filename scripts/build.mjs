@@ -8,16 +8,9 @@ import { basename, dirname, join } from 'node:path';
 
 const BUNDLE_LIMIT_BYTES = 3 * 1024 * 1024;
 
-// Unused modules the SDKs load, replaced in the SCF bundles: see scripts/bundle-stubs/README.md.
+// Unused modules the Tencent Cloud SDK loads, replaced in the SCF bundles: see scripts/bundle-stubs/README.md.
 const stubs = {
-  'tough-cookie': './scripts/bundle-stubs/tough-cookie.js',
-  'mime-types': './scripts/bundle-stubs/mime-types.js',
-  'is-typedarray': './scripts/bundle-stubs/is-typedarray.js',
   'form-data': './scripts/bundle-stubs/unused.js',
-  'http-signature': './scripts/bundle-stubs/unused.js',
-  'aws-sign2': './scripts/bundle-stubs/unused.js',
-  aws4: './scripts/bundle-stubs/unused.js',
-  'oauth-sign': './scripts/bundle-stubs/unused.js',
   'whatwg-url': './scripts/bundle-stubs/unused.js',
 };
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createCosClient } from '../src/cos/client';
+import { createCosClient } from '../test/support/cos-sdk';
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({ options: { gib: { type: 'string', default: '1' }, 'part-mib': { type: 'string', default: '8' } } });

@@ -1,8 +1,7 @@
 // ObjectStore over the COS XML API: retries transient failures with backoff, maps errors to CosError with
 // advice, and reads the small things the dump relies on (ETags, metadata, server time). Requests go out
-// through CosHttp (Node's http, addressed and signed by the SDK); their answers are read by answers.ts.
-import { createCosClient, type CosClientOptions } from './client';
-import { CosHttp, CosHttpError, type CosAnswer } from './cos-http';
+// through CosHttp (Node's http, signed by signature.ts); their answers are read by answers.ts.
+import { CosHttp, CosHttpError, type CosAnswer, type CosConnection } from './cos-http';
 import { readCompleteUpload, readInitiateUpload, readListObjects, readListUploads, unquote } from './answers';
 import { CosError, cosErrorCode, isRetriableCosError, toCosError } from './errors';
 import { ObjectExistsError, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject, type UploadPage, type UploadRef } from './store';
@@ -70,10 +69,10 @@ export class CosObjectStore implements ObjectStore {
   private readonly http: CosHttp;
 
   constructor(
-    connection: CosClientOptions,
+    connection: CosConnection,
     private readonly options: CosStoreOptions,
   ) {
-    this.http = new CosHttp(createCosClient(connection), options, connection);
+    this.http = new CosHttp(options, connection);
     this.bucket = options.bucket;
     this.region = options.region;
     // 12 attempts: a failing request is tried for 26-53 s before the invocation gives up (and commits

@@ -1,24 +1,25 @@
 // COS failures: which ones a retry can fix, and what to tell the user about the others.
 
-export interface CosSdkError {
+/** What a failed request carries: COS's answer (CosHttpError), or the code of a network error. */
+export interface CosRequestFailure {
   statusCode?: number;
   code?: string;
   message?: string;
   headers?: Record<string, string>;
-  error?: { Code?: string; Message?: string; RequestId?: string } | string;
+  error?: { Code?: string; Message?: string; RequestId?: string };
 }
 
-// RequestTimeTooSkewed: the next signature uses the server's clock (CosHttp corrects, as the SDK does).
+// RequestTimeTooSkewed: the next signature uses the server's clock (CosHttp corrects its own).
 const RETRIABLE_CODES = new Set(['RequestTimeTooSkewed', 'SlowDown', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
 
 export function cosErrorCode(err: unknown): string {
-  const e = err as CosSdkError;
+  const e = err as CosRequestFailure;
   const inner = typeof e?.error === 'object' ? e.error?.Code : undefined;
   return inner ?? e?.code ?? 'Unknown';
 }
 
 export function isRetriableCosError(err: unknown): boolean {
-  const e = err as CosSdkError;
+  const e = err as CosRequestFailure;
   if (e?.statusCode !== undefined && e.statusCode >= 500) return true;
   if (e?.statusCode === 429) return true;
   const code = cosErrorCode(err);
@@ -40,7 +41,7 @@ export class CosError extends Error {
 
 /** Turns a failed COS request into a CosError whose message says what to check. */
 export function toCosError(err: unknown, operation: string, bucket: string, region: string, key?: string): CosError {
-  const e = err as CosSdkError;
+  const e = err as CosRequestFailure;
   const code = cosErrorCode(err);
   const requestId = e?.headers?.['x-cos-request-id'] ?? (typeof e?.error === 'object' ? e.error?.RequestId : undefined);
   const target = key ? `${bucket}/${key}` : bucket;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import COS from 'cos-nodejs-sdk-v5';
-import { createCosClient } from '../../src/cos/client';
+import { createCosClient } from '../support/cos-sdk';
 import { startTestCos, TEST_BUCKET, TEST_CREDENTIALS, TEST_REGION, type TestCos } from '../support/cos';
 
 const MiB = 1024 * 1024;

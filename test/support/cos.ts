@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCosClient } from '../../src/cos/client';
+import { createCosClient } from './cos-sdk';
 import { CosObjectStore } from '../../src/cos/cos-store';
 import { listAllUploads } from '../../src/cos/store';
 import { startCosServer, type CosServer } from '../../src/local/cos-server';
