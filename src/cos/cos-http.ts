@@ -92,14 +92,19 @@ export class CosHttp {
   private readonly connect: URL | undefined;
   /** Server time minus ours, learnt from a RequestTimeTooSkewed answer, as the SDK corrects its own signatures. */
   private clockOffsetMs = 0;
-  /** The bucket's own host name, which requests name and sign wherever they connect. */
-  private readonly host: string;
+  /** The bucket's names: myqcloud.com, and tencentcos.cn, where the SDKs turn when the first goes unanswered. */
+  private readonly hosts: readonly [string, string];
+  /** Which name requests use now: they name and sign it wherever they connect. */
+  private current: 0 | 1 = 0;
+  /** Failures in a row that COS itself did not answer (no answer, or one without its request id). */
+  private unanswered = 0;
 
   constructor(
     target: CosTarget,
     private readonly options: CosConnection,
   ) {
-    this.host = bucketHost(target);
+    const host = bucketHost(target);
+    this.hosts = [host, host.replace(/myqcloud\.com$/, 'tencentcos.cn')];
     this.connect = options.endpoint ? new URL(options.endpoint) : undefined;
     const secure = this.connect ? this.connect.protocol === 'https:' : true;
     this.transport = secure ? https : http;
@@ -111,14 +116,23 @@ export class CosHttp {
     const key = request.key ?? '';
     const query: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) query[name] = value;
-    const signed: Record<string, string> = { host: this.host };
+    const host = this.hosts[this.current];
+    const signed: Record<string, string> = { host };
     for (const [name, value] of Object.entries(request.headers ?? {})) signed[name.toLowerCase()] = value;
     if (request.body) signed['content-length'] = String(request.body.byteLength);
     const keyTime = keyTimeAt(Date.now() + this.clockOffsetMs);
     const headers: Record<string, string> = { ...signed, authorization: authorization(this.options, { method: request.method, pathname: `/${key}`, query, headers: signed }, keyTime) };
     if (this.options.sessionToken) headers['x-cos-security-token'] = this.options.sessionToken;
-    const where = this.connect ?? { hostname: this.host, port: '' };
-    const answer = await this.exchange({ method: request.method, host: where.hostname, port: where.port || undefined, path: objectPath(key) + queryString(query), headers }, request.body);
+    const where = this.connect ?? { hostname: host, port: '' };
+    let answer: CosAnswer;
+    try {
+      answer = await this.exchange({ method: request.method, host: where.hostname, port: where.port || undefined, path: objectPath(key) + queryString(query), headers }, request.body);
+    } catch (err) {
+      this.noteUnanswered();
+      throw err;
+    }
+    if (answer.headers['x-cos-request-id'] || answer.status < 300) this.unanswered = 0;
+    else this.noteUnanswered();
     if (answer.status >= 200 && answer.status < 300) return answer;
     const text = answer.body.toString('utf8');
     const error = parseErrorBody(text);
@@ -127,6 +141,17 @@ export class CosHttp {
       this.clockOffsetMs = Date.parse(answer.headers.date) - Date.now();
     }
     throw new CosHttpError(`${error?.Code ?? `HTTP ${answer.status}`}: ${error?.Message ?? text.slice(0, 200)}`, answer.status, answer.headers, error);
+  }
+
+  /**
+   * As the SDKs do: after three failures in a row that COS did not answer, the next requests use the
+   * bucket's other name (and back again after three more there). An answer from COS, even an error,
+   * says the name works.
+   */
+  private noteUnanswered(): void {
+    if (++this.unanswered < 3) return;
+    this.unanswered = 0;
+    this.current = this.current === 0 ? 1 : 0;
   }
 
   private exchange(request: http.RequestOptions, body: Uint8Array | undefined): Promise<CosAnswer> {

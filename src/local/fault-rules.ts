@@ -5,6 +5,8 @@ export interface FaultRule<Op extends string, F> {
   op: Op | '*';
   /** Only targets (object keys, function names) starting with this. */
   target?: string;
+  /** Only calls addressed (Host header, port aside) to a name ending with this. */
+  host?: string;
   /** The Nth matching call after the rule was added (1-based); unset: from the first. */
   nth?: number;
   /** How many calls it hits; default 1. Infinity for all. */
@@ -58,11 +60,12 @@ export class FaultRules<Op extends string, F extends { kind?: string; code?: str
   }
 
   /** The fault for one call, if any; the first matching rule that fires wins. */
-  decide(op: Op, target: string): F | undefined {
+  decide(op: Op, target: string, host = ''): F | undefined {
     for (const active of this.rules) {
       const { rule } = active;
       if (rule.op !== '*' && rule.op !== op) continue;
       if (rule.target !== undefined && !target.startsWith(rule.target)) continue;
+      if (rule.host !== undefined && !host.replace(/:\d+$/, '').endsWith(rule.host)) continue;
       active.seen++;
       if (rule.nth !== undefined && active.seen < rule.nth) continue;
       if (active.hits >= (rule.times ?? 1)) continue;

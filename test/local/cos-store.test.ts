@@ -193,6 +193,31 @@ describe('part faults', () => {
     expect((await cos.store.getObject('faults/hang.bin'))?.body.equals(part)).toBe(true);
   });
 
+  it("moves to the bucket's tencentcos.cn name after three failures COS did not answer, as the SDK does", async () => {
+    const store = storeWith();
+    const unanswered = cos.server.faults.add({ op: '*', host: '.myqcloud.com', times: Infinity, fault: { kind: 'reset' } });
+    const backup = cos.server.faults.add({ op: '*', host: '.tencentcos.cn', times: Infinity, fault: { kind: 'latency', ms: 0 } });
+    const body = bytes(3000, 14);
+    await store.putObject('backup/moved.bin', body);
+    expect(unanswered.hits).toBe(3);
+    expect(backup.hits).toBe(1);
+    // Later requests stay on the name that answers.
+    expect((await store.getObject('backup/moved.bin'))?.body.equals(body)).toBe(true);
+    expect(unanswered.hits).toBe(3);
+    expect(backup.hits).toBe(2);
+    unanswered.remove();
+    expect((await cos.client.getObject({ Bucket: TEST_BUCKET, Region: TEST_REGION, Key: 'backup/moved.bin' })).Body).toEqual(body);
+  });
+
+  it('stays on myqcloud.com through errors COS itself answers (a request id): the name works', async () => {
+    const store = storeWith();
+    const slow = cos.server.faults.add({ op: 'PutObject', times: 5, fault: { kind: 'status', status: 503, code: 'SlowDown' } });
+    const backup = cos.server.faults.add({ op: '*', host: '.tencentcos.cn', times: Infinity, fault: { kind: 'latency', ms: 0 } });
+    await store.putObject('backup/stayed.bin', bytes(100, 15));
+    expect(slow.hits).toBe(5);
+    expect(backup.hits).toBe(0);
+  });
+
   it('does not retry AccessDenied: one request, and an error that names the part and says what to check', async () => {
     const uploadId = await cos.store.initMultipart('faults/denied.bin');
     cos.server.faults.add({ op: 'UploadPart', times: Infinity, fault: { kind: 'status', status: 403, code: 'AccessDenied', message: 'no UploadPart for you' } });

@@ -49,7 +49,8 @@ const UNSUPPORTED_SUBRESOURCES = [
   'accelerate', 'notification', 'rename', 'symlink', 'retention', 'legal-hold',
 ];
 
-const VIRTUAL_HOST = /^([a-z0-9-]+-\d+)\.cos\.([a-z0-9-]+)\.myqcloud\.com(?::\d+)?$/;
+// COS answers on two names per bucket: myqcloud.com, and tencentcos.cn, the SDKs' fallback.
+const VIRTUAL_HOST = /^([a-z0-9-]+-\d+)\.cos\.([a-z0-9-]+)\.(?:myqcloud\.com|tencentcos\.cn)(?::\d+)?$/;
 const BUCKET_NAME = /^[a-z0-9-]{1,50}-\d+$/;
 
 function parseTarget(target: string): { pathname: string; query: Query } {
@@ -68,7 +69,7 @@ function decodePath(raw: string): string {
   }
 }
 
-/** Routes a request: virtual-host style (`<bucket>.cos.<region>.myqcloud.com/<key>`) or path style (`/<bucket>/<key>`). */
+/** Routes a request: virtual-host style (`<bucket>.cos.<region>.myqcloud.com/<key>`, or `.tencentcos.cn`) or path style (`/<bucket>/<key>`). */
 export function route(req: IncomingMessage): Route {
   const { pathname, query } = parseTarget(req.url ?? '/');
   const virtual = VIRTUAL_HOST.exec(req.headers.host ?? '');

@@ -94,7 +94,7 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
     }
     const target = r.key || (r.query.prefix ?? '');
     events.emit('request', r.op, target);
-    const fault = faults.decide(r.op, target);
+    const fault = faults.decide(r.op, target, req.headers.host);
     if (fault && (await applyFault(fault, req, res, r))) return;
     if (r.op !== 'PutBucket') await requireBucket(r);
     const call: CosCall = { req, res, route: r, store, events, resetMidway: fault?.kind === 'reset' };
