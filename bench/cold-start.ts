@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { median } from './report';
+import { inTurns, median } from './report';
 
 export interface ColdStartRow {
   variant: string;
@@ -53,9 +53,7 @@ export async function measureColdStart(node: string, consumerDir: string, runs =
       ['consumer bundle, no code cache', withoutCache],
       ['consumer bundle with its code cache', withCache],
     ];
-    const samples = new Map<string, Sample[]>(variants.map(([name]) => [name, []]));
-    // Interleaved, so that a slow moment of the machine falls on no variant in particular.
-    for (let i = 0; i < runs; i++) for (const [name, dir] of variants) samples.get(name)!.push(await sample(node, dir));
+    const samples = await inTurns(runs, variants.map(([name, dir]) => [name, () => sample(node, dir)] as const));
     return variants.map(([variant]) => {
       const all = samples.get(variant)!;
       return { variant, milliseconds: median(all.map((s) => s.ms)), cpuMilliseconds: median(all.map((s) => s.cpuMs)), rssMiB: median(all.map((s) => s.rssMiB)), codeCache: all[0]!.codeCache };

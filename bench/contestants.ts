@@ -7,7 +7,7 @@ import type { KafkaBroker } from '../src/local/kafka/broker';
 import { kafkaJavaArgs } from '../src/local/kafka/jars';
 import { LOCAL_CREDENTIALS } from '../src/local/defaults';
 import { runProcess, type BackgroundProcess, type ProcessRun } from './processes';
-import { medianRun } from './report';
+import { inTurns, medianRun } from './report';
 
 export const BUCKET = 'bench-1250000000';
 export const REGION = 'ap-guangzhou';
@@ -32,11 +32,22 @@ function dataBytesUnder(dir: string): number {
   return sum;
 }
 
+/** A wall time and CPU the consumer runner printed (bench/consumer-runner.ts), checked. */
+function runnerAccount(value: unknown, what: string, stdout: string): { seconds: number; cpuSeconds: number } {
+  const account = value as { seconds?: unknown; cpuSeconds?: unknown } | undefined;
+  if (typeof account?.seconds !== 'number' || typeof account.cpuSeconds !== 'number') throw new Error(`the consumer runner did not report ${what}: ${stdout.slice(0, 200)}`);
+  return { seconds: account.seconds, cpuSeconds: account.cpuSeconds };
+}
+
 /** The runner's own account of the dump it made after warming up: its wall time and CPU alone. */
 function secondDump(stdout: string): { seconds: number; cpuSeconds: number } {
-  const report = JSON.parse(stdout) as { seconds?: unknown; cpuSeconds?: unknown; first?: unknown };
-  if (typeof report.seconds !== 'number' || typeof report.cpuSeconds !== 'number' || report.first === undefined) throw new Error(`the consumer runner did not report a warm dump: ${stdout.slice(0, 200)}`);
-  return { seconds: report.seconds, cpuSeconds: report.cpuSeconds };
+  const report = JSON.parse(stdout) as { first?: unknown };
+  return runnerAccount(report.first === undefined ? undefined : report, 'a warm dump', stdout);
+}
+
+/** A run of ours timed by the runner's own account of its whole process, from Node.js's start to the dump's end. */
+export function wholeProcess(run: Run): Run {
+  return { ...run, ...runnerAccount((JSON.parse(run.stdout) as { process?: unknown }).process, 'its whole process', run.stdout) };
 }
 
 /** A bash run's CPU as its `times` reports it: the last line is its children's user and system time. */
@@ -140,14 +151,9 @@ export class Contestants {
    * (or of the broker, right after the dataset was written) then falls on no one tool in particular.
    */
   async rounds(label: string, repeat: number, megabytes: number, tools: Array<[string, () => Promise<Run>]>): Promise<Map<string, Run>> {
-    const runs = new Map<string, Run[]>();
-    for (let round = 0; round < repeat; round++) {
-      for (const [tool, run] of tools) {
-        const r = await run();
-        runs.set(tool, [...(runs.get(tool) ?? []), r]);
-        this.env.log(`  ${label} ${tool}: ${r.seconds.toFixed(2)} s, ${(megabytes / r.seconds).toFixed(0)} MB/s, ${r.peakRssMiB.toFixed(0)} MiB, ${r.cpuSeconds.toFixed(1)} CPU s`);
-      }
-    }
+    const runs = await inTurns(repeat, tools, (tool, r) =>
+      this.env.log(`  ${label} ${tool}: ${r.seconds.toFixed(2)} s, ${(megabytes / r.seconds).toFixed(0)} MB/s, ${r.peakRssMiB.toFixed(0)} MiB, ${r.cpuSeconds.toFixed(1)} CPU s`),
+    );
     return new Map([...runs].map(([tool, all]) => [tool, medianRun(all)]));
   }
 }

@@ -119,6 +119,22 @@ export function allTargetsMet(r: BenchResults): boolean {
   return r.ratios.every((x) => x.met) && (r.memory?.met ?? true) && (r.memory?.parquet?.met ?? true) && (r.fanOut?.met ?? true) && compressed;
 }
 
+/**
+ * Runs every variant once a round, in turn, for `rounds` rounds, and gives each one's results by name: a
+ * slow moment of this shared machine then falls on no variant in particular.
+ */
+export async function inTurns<T>(rounds: number, variants: ReadonlyArray<readonly [string, () => Promise<T>]>, onResult?: (name: string, result: T) => void): Promise<Map<string, T[]>> {
+  const results = new Map<string, T[]>(variants.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of variants) {
+      const result = await run();
+      results.get(name)!.push(result);
+      onResult?.(name, result);
+    }
+  }
+  return results;
+}
+
 /** The upper median of some figures. */
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

@@ -8,8 +8,8 @@ import { Kafka, logLevel } from '../src/kafka/kafkajs';
 import { logLine, writeLinesFile } from '../src/local/kafka/datasets';
 import { kcatProduce } from '../src/local/kafka/producers';
 import { createTopicAndWait } from '../src/local/kafka/topics';
-import type { BenchEnv, Contestants, Run } from './contestants';
-import { median } from './report';
+import { wholeProcess, type BenchEnv, type Contestants, type Run } from './contestants';
+import { inTurns, median } from './report';
 
 export interface SmallInvocationRow {
   variant: string;
@@ -30,13 +30,6 @@ export interface SmallInvocation {
 const RECORDS = 200;
 const CODEC = 'lz4';
 
-/** The runner's own account of its whole process, from Node.js's start to the dump's end. */
-function wholeProcess(run: Run): Run {
-  const account = (JSON.parse(run.stdout) as { process?: { seconds?: unknown; cpuSeconds?: unknown } }).process;
-  if (typeof account?.seconds !== 'number' || typeof account.cpuSeconds !== 'number') throw new Error(`the consumer runner did not account for its process: ${run.stdout.slice(0, 200)}`);
-  return { ...run, seconds: account.seconds, cpuSeconds: account.cpuSeconds };
-}
-
 export async function measureSmallInvocation(env: BenchEnv, contestants: Contestants, runs: number): Promise<SmallInvocation> {
   const topic = 'bench-small-invocation';
   const kafka = new Kafka({ clientId: 'bench', brokers: [env.broker.bootstrap], logLevel: logLevel.NOTHING });
@@ -52,9 +45,7 @@ export async function measureSmallInvocation(env: BenchEnv, contestants: Contest
       { name: "ckafka-to-cos into COS, a reused instance's next invocation", run: () => contestants.ours(topic, 'cos', {}, lines.records, true), rss: true },
       { name: 'kcat to a file, fresh process', run: () => contestants.kcatToFile(topic, true), rss: false },
     ];
-    const samples = new Map<string, Run[]>(variants.map(({ name }) => [name, []]));
-    // Interleaved, so that a slow moment of the machine falls on no variant in particular.
-    for (let i = 0; i < runs; i++) for (const { name, run } of variants) samples.get(name)!.push(await run());
+    const samples = await inTurns(runs, variants.map(({ name, run }) => [name, run] as const));
     const rows = variants.map(({ name, rss }) => {
       const all = samples.get(name)!;
       return { variant: name, milliseconds: median(all.map((r) => r.seconds * 1000)), cpuMilliseconds: median(all.map((r) => r.cpuSeconds * 1000)), ...(rss ? { peakRssMiB: median(all.map((r) => r.peakRssMiB)) } : {}) };

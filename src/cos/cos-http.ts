@@ -6,7 +6,7 @@
 // The tests hold addresses and signatures to the SDK's own.
 import http from 'node:http';
 import https from 'node:https';
-import { parseErrorBody } from './answers';
+import { parseErrorBody, type CosErrorFields } from './answers';
 import type { CosRequestFailure } from './errors';
 import { authorization, camSafeUrlEncode, keyTimeAt } from './signature';
 
@@ -53,11 +53,16 @@ export class CosHttpError extends Error implements CosRequestFailure {
     message: string,
     readonly statusCode: number | undefined,
     readonly headers: Record<string, string>,
-    readonly error: { Code?: string; Message?: string; RequestId?: string } | undefined,
+    readonly error: CosErrorFields | undefined,
     readonly code?: string,
   ) {
     super(message);
     this.name = 'CosHttpError';
+  }
+
+  /** An answer that is a failure, with the error fields of its body if it has them. */
+  static answered(answer: CosAnswer, error: CosErrorFields | undefined): CosHttpError {
+    return new CosHttpError(`${error?.Code ?? `HTTP ${answer.status}`}: ${error?.Message ?? answer.body.toString('utf8').slice(0, 200)}`, answer.status, answer.headers, error);
   }
 }
 
@@ -134,13 +139,12 @@ export class CosHttp {
     if (answer.headers['x-cos-request-id'] || answer.status < 300) this.unanswered = 0;
     else this.noteUnanswered();
     if (answer.status >= 200 && answer.status < 300) return answer;
-    const text = answer.body.toString('utf8');
-    const error = parseErrorBody(text);
+    const error = parseErrorBody(answer.body.toString('utf8'));
     if (error?.Code === 'RequestTimeTooSkewed' && answer.headers.date) {
       // Sign with the server's clock from now on (as the SDKs do), and the retry will pass.
       this.clockOffsetMs = Date.parse(answer.headers.date) - Date.now();
     }
-    throw new CosHttpError(`${error?.Code ?? `HTTP ${answer.status}`}: ${error?.Message ?? text.slice(0, 200)}`, answer.status, answer.headers, error);
+    throw CosHttpError.answered(answer, error);
   }
 
   /**

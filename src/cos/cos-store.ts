@@ -143,7 +143,7 @@ export class CosObjectStore implements ObjectStore {
       const answer = await this.http.send({ method: 'POST', key, query: { uploadId }, headers, body });
       const result = readCompleteUpload(answer.body.toString('utf8'), `${this.bucket}/${key}`);
       if ('etag' in result) return result;
-      throw new CosHttpError(`${result.error.Code}: ${result.error.Message ?? ''}`, answer.status, answer.headers, result.error);
+      throw CosHttpError.answered(answer, result.error);
     });
   }
 

@@ -1,6 +1,7 @@
 // The XML the COS API speaks: fixed-shape answers written by hand, and the request bodies it parses (the
 // part list of Complete Multipart Upload, the key list of DELETE Multiple Objects).
-import { escapeXml, unescapeXml } from '../../util/xml-text';
+import { unquote } from '../../cos/answers';
+import { escapeXml, xmlElements, xmlText } from '../../util/xml-text';
 
 export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[];
 export interface XmlNode {
@@ -23,26 +24,26 @@ export function xmlDocument(root: string, body: XmlNode): string {
 export function parseCompleteParts(xml: string): Array<{ partNumber: number; etag: string }> | undefined {
   if (!/<CompleteMultipartUpload[\s>]/.test(xml)) return undefined;
   const parts: Array<{ partNumber: number; etag: string }> = [];
-  for (const match of xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)) {
-    const number = /<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(match[1]!)?.[1];
-    const etag = /<ETag>([\s\S]*?)<\/ETag>/.exec(match[1]!)?.[1];
-    if (number === undefined || etag === undefined) return undefined;
-    parts.push({ partNumber: Number(number), etag: unescapeXml(etag).trim().replace(/^"|"$/g, '') });
+  for (const part of xmlElements(xml, 'Part')) {
+    const number = xmlText(part, 'PartNumber')?.trim();
+    const etag = xmlText(part, 'ETag');
+    if (number === undefined || !/^\d+$/.test(number) || etag === undefined) return undefined;
+    parts.push({ partNumber: Number(number), etag: unquote(etag.trim()) });
   }
   return parts;
 }
 
 /** Parses `<Delete><Quiet>bool</Quiet><Object><Key>k</Key></Object>...</Delete>`; undefined if malformed. */
 export function parseDeleteRequest(xml: string): { quiet: boolean; keys: string[] } | undefined {
-  const body = /<Delete(?:\s[^>]*)?>([\s\S]*)<\/Delete>/.exec(xml)?.[1];
+  const body = xmlElements(xml, 'Delete')[0];
   if (body === undefined) return undefined;
-  const quiet = /<Quiet>\s*([^<]*?)\s*<\/Quiet>/.exec(body)?.[1];
+  const quiet = xmlText(body, 'Quiet')?.trim();
   if (quiet !== undefined && quiet !== 'true' && quiet !== 'false') return undefined;
   const keys: string[] = [];
-  for (const match of body.matchAll(/<Object>([\s\S]*?)<\/Object>/g)) {
-    const key = /<Key>([\s\S]*?)<\/Key>/.exec(match[1]!)?.[1];
+  for (const object of xmlElements(body, 'Object')) {
+    const key = xmlText(object, 'Key');
     if (key === undefined) return undefined;
-    keys.push(unescapeXml(key));
+    keys.push(key);
   }
   return { quiet: quiet === 'true', keys };
 }
