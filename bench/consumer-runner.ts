@@ -10,6 +10,10 @@ import { runConsumer } from '../src/consumer/consumer';
 import { MemoryObjectStore } from '../src/cos/memory-store';
 import { DISCARD_LOGS } from '../src/log';
 
+// The SCF handler too, as the consumer's bundle exports it: the build trains this bundle's code cache
+// with it (src/local/code-cache.ts), so that the bench runs what is deployed.
+export { main_handler } from '../functions/consumer/index';
+
 async function main(): Promise<void> {
   const [mode, partition, warm] = process.argv.slice(2);
   if ((mode !== 'null' && mode !== 'cos') || (warm !== undefined && warm !== 'warm')) throw new Error('usage: consumer-runner null|cos PARTITION [warm]');

@@ -130,10 +130,14 @@ function buildNativeCodecs(headers) {
   }
 }
 
-// Each bundle's entry file, and its code cache recorded on SCF's release. Without that release the
-// bundles still work: they compile when loaded.
+// Each bundle's entry file, and its code cache recorded on SCF's release: the consumer's (and the bench
+// runner's, which is the consumer) after a training invocation against a replay of a recorded Kafka
+// conversation, so that a cold start compiles almost nothing (src/local/code-cache.ts). Without that
+// release the bundles still work: they compile when loaded.
 for (const dir of bundles) copyFileSync('./scripts/code-cache/loader.js', join(dir, 'index.js'));
-const recorded = scfNode !== undefined && spawnSync(scfNode, ['./scripts/code-cache/record.js', ...bundles], { stdio: 'inherit' }).status === 0;
+const [consumerDir, schedulerDir] = functions.map(({ outfile }) => dirname(outfile));
+const cacheArgs = ['--node', scfNode, '--summary', 'dist/code-cache.json', '--train', consumerDir, '--train', dirname(benchRunner.outfile), '--plain', schedulerDir];
+const recorded = scfNode !== undefined && spawnSync(process.execPath, ['dist/cli.js', 'local', 'code-cache', ...cacheArgs], { stdio: 'inherit' }).status === 0;
 if (!recorded) console.error(`no V8 code cache recorded: the bundles compile when they load (SCF's Node.js: ${scfNode ?? 'not available'})`);
 
 let oversize = false;

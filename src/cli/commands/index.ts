@@ -19,5 +19,6 @@ export const commands: Record<string, Command> = {
   'local cos': lazy('start the local COS-compatible server', () => import('./local-cos')),
   'local api': lazy('start the local SCF/CKafka API emulator', () => import('./local-api')),
   'local node': lazy("print the path of SCF's Node.js release, fetched on first use", () => import('./local-node')),
+  'local code-cache': lazy("record the bundles' V8 code caches, after a training invocation (the build runs it)", () => import('./local-code-cache')),
   'local stack': lazy('start Kafka, the COS server and the API emulator together', () => import('./local-stack')),
 };

@@ -1,0 +1,57 @@
+// A stand-in broker that answers a client from a recorded conversation (conversation.ts): each request gets
+// the next recorded answer to the same API and version, readdressed to this server and to the request's
+// correlation id. It checks nothing of what is asked; a request the recording has no answer for closes
+// the connection and is reported by unanswered(), so a client that strays from the recorded path fails.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Conversation } from './conversation';
+import { listenOnLoopback } from '../ports';
+import { ADDRESSING_API_KEYS, FrameSplitter, readvertise, requestHeader, withCorrelationId, type BrokerAddress } from './frames';
+
+export interface ReplayBroker {
+  bootstrap: string;
+  /** Requests that found no recorded answer, as `apiKey/apiVersion`. */
+  unanswered(): string[];
+  /** Recorded answers never asked for. */
+  unused(): number;
+  close(): Promise<void>;
+}
+
+export async function startReplayBroker(conversation: Conversation): Promise<ReplayBroker> {
+  const queues = new Map<string, Buffer[]>();
+  for (const { apiKey, apiVersion, response } of conversation.exchanges) {
+    const key = `${apiKey}/${apiVersion}`;
+    queues.set(key, [...(queues.get(key) ?? []), response]);
+  }
+  const unanswered: string[] = [];
+  const sockets = new Set<Socket>();
+  let self: BrokerAddress = { host: '127.0.0.1', port: 0 };
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const splitter = new FrameSplitter();
+    socket.on('data', (chunk: Buffer) => {
+      for (const frame of splitter.push(chunk)) {
+        const { apiKey, apiVersion, correlationId } = requestHeader(frame);
+        const answer = queues.get(`${apiKey}/${apiVersion}`)?.shift();
+        if (!answer) {
+          unanswered.push(`${apiKey}/${apiVersion}`);
+          socket.destroy();
+          return;
+        }
+        const addressed = ADDRESSING_API_KEYS.has(apiKey) ? readvertise(answer, conversation.advertised, self) : answer;
+        socket.write(withCorrelationId(addressed, correlationId));
+      }
+    });
+  });
+  self = { host: '127.0.0.1', port: (await listenOnLoopback(server)).port };
+  return {
+    bootstrap: `${self.host}:${self.port}`,
+    unanswered: () => [...unanswered],
+    unused: () => [...queues.values()].reduce((n, q) => n + q.length, 0),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
