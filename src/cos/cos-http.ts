@@ -80,6 +80,16 @@ export function bucketHost(target: CosTarget): string {
   return LEGACY_REGIONS.has(target.region) ? `${target.bucket}.${target.region}.myqcloud.com` : `${target.bucket}.cos.${target.region}.myqcloud.com`;
 }
 
+/**
+ * The names a bucket answers on, in the order to use them: its myqcloud.com name, then the tencentcos.cn
+ * one the SDKs turn to when the first goes unanswered. They turn only from a `<bucket>.cos.<region>` name
+ * (cos-nodejs-sdk-v5's COS_DEFAULT_HOST); a first-generation region's has no second name.
+ */
+export function bucketHosts(target: CosTarget): string[] {
+  const host = bucketHost(target);
+  return LEGACY_REGIONS.has(target.region) ? [host] : [host, host.replace(/myqcloud\.com$/, 'tencentcos.cn')];
+}
+
 /** The request path of a key (the bucket's root for ''): each character escaped as COS expects but "/". */
 export function objectPath(key: string): string {
   return `/${camSafeUrlEncode(key).replace(/%2F/g, '/')}`;
@@ -97,10 +107,10 @@ export class CosHttp {
   private readonly connect: URL | undefined;
   /** Server time minus ours, learnt from a RequestTimeTooSkewed answer, as the SDK corrects its own signatures. */
   private clockOffsetMs = 0;
-  /** The bucket's names: myqcloud.com, and tencentcos.cn, where the SDKs turn when the first goes unanswered. */
-  private readonly hosts: readonly [string, string];
+  /** The bucket's names (bucketHosts). */
+  private readonly hosts: string[];
   /** Which name requests use now: they name and sign it wherever they connect. */
-  private current: 0 | 1 = 0;
+  private current = 0;
   /** Failures in a row that COS itself did not answer (no answer, or one without its request id). */
   private unanswered = 0;
 
@@ -108,8 +118,7 @@ export class CosHttp {
     target: CosTarget,
     private readonly options: CosConnection,
   ) {
-    const host = bucketHost(target);
-    this.hosts = [host, host.replace(/myqcloud\.com$/, 'tencentcos.cn')];
+    this.hosts = bucketHosts(target);
     this.connect = options.endpoint ? new URL(options.endpoint) : undefined;
     const secure = this.connect ? this.connect.protocol === 'https:' : true;
     this.transport = secure ? https : http;
@@ -121,7 +130,7 @@ export class CosHttp {
     const key = request.key ?? '';
     const query: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) query[name] = value;
-    const host = this.hosts[this.current];
+    const host = this.hosts[this.current]!;
     const signed: Record<string, string> = { host };
     for (const [name, value] of Object.entries(request.headers ?? {})) signed[name.toLowerCase()] = value;
     if (request.body) signed['content-length'] = String(request.body.byteLength);
@@ -149,13 +158,13 @@ export class CosHttp {
 
   /**
    * As the SDKs do: after three failures in a row that COS did not answer, the next requests use the
-   * bucket's other name (and back again after three more there). An answer from COS, even an error,
+   * bucket's other name if it has one (and back again after three more there). An answer from COS, even an error,
    * says the name works.
    */
   private noteUnanswered(): void {
     if (++this.unanswered < 3) return;
     this.unanswered = 0;
-    this.current = this.current === 0 ? 1 : 0;
+    this.current = (this.current + 1) % this.hosts.length;
   }
 
   private exchange(request: http.RequestOptions, body: Uint8Array | undefined): Promise<CosAnswer> {

@@ -2,7 +2,7 @@
 // oracle: for the same request and the same second, both must give the same Authorization byte for byte,
 // and the same path for any key.
 import COS from 'cos-nodejs-sdk-v5';
-import { bucketHost, objectPath } from '../../src/cos/cos-http';
+import { bucketHost, bucketHosts, objectPath } from '../../src/cos/cos-http';
 import { authorization, keyTimeAt } from '../../src/cos/signature';
 
 const credential = { secretId: 'AKIDexample000000000000000000000000', secretKey: 'example-secret-key-000000000000' };
@@ -61,5 +61,10 @@ describe('COS addresses, against cos-nodejs-sdk-v5', () => {
     expect(objectPath('')).toBe('/');
     expect(`https://${bucketHost({ ...target, region: 'cn-south' })}/x`).toBe(sdkUrl('x', 'cn-south'));
     expect(`https://${bucketHost(target)}/x`).toBe(sdkUrl('x'));
+  });
+
+  it("gives a bucket the SDK's backup name only where the SDK turns to one (a <bucket>.cos.<region> name)", () => {
+    expect(bucketHosts(target)).toEqual([host, host.replace(/\.myqcloud\.com$/, '.tencentcos.cn')]);
+    expect(bucketHosts({ ...target, region: 'cn-south' })).toEqual([bucketHost({ ...target, region: 'cn-south' })]);
   });
 });
