@@ -44,7 +44,9 @@ it('replays what the proxy recorded: the same answers, the broker readdressed to
     const [, replayPort] = replay.bootstrap.split(':');
     expect(replayed).toEqual({ ...recorded, brokers: [expect.objectContaining({ host: '127.0.0.1', port: Number(replayPort) })] });
     expect(replay.unanswered()).toEqual([]);
-    expect(replay.unused()).toBe(0);
+    // kafkajs refreshes metadata on its own timing: against the slower real broker it sometimes asked for
+    // metadata once more than against the instant replay (2 runs of 14 here). Every other answer was used.
+    expect(replay.unused().filter((api) => !api.startsWith('3/'))).toEqual([]);
   } finally {
     await replay.close();
   }

@@ -11,8 +11,8 @@ export interface ReplayBroker {
   bootstrap: string;
   /** Requests that found no recorded answer, as `apiKey/apiVersion`. */
   unanswered(): string[];
-  /** Recorded answers never asked for. */
-  unused(): number;
+  /** Recorded answers never asked for, as `apiKey/apiVersion`. */
+  unused(): string[];
   close(): Promise<void>;
 }
 
@@ -48,7 +48,7 @@ export async function startReplayBroker(conversation: Conversation): Promise<Rep
   return {
     bootstrap: `${self.host}:${self.port}`,
     unanswered: () => [...unanswered],
-    unused: () => [...queues.values()].reduce((n, q) => n + q.length, 0),
+    unused: () => [...queues].flatMap(([key, answers]) => answers.map(() => key)),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
