@@ -1,7 +1,8 @@
 // Compressed topics, as production producers write them: log-like JSON of about 1 KiB (gzip about 5-6x)
 // from kcat in every codec and from Kafka's own Java producer in lz4 and zstd, a very compressible set
 // (about 50x) in zstd, and records up to 15 MiB among small ones. For each, in the same run: our consumer
-// into COS and with the null sink, kcat to a file; peak RSS and CPU-seconds per GiB of each.
+// into COS and with the null sink, kcat to a file, and our COS client storing as many bytes with nothing
+// to read (the fastest this COS server takes them here); peak RSS and CPU-seconds per GiB of each.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from '../src/kafka/kafkajs';
@@ -105,6 +106,7 @@ export async function runCompressed(env: BenchEnv, contestants: Contestants, siz
         ['into COS, warm', () => contestants.ours(topic, 'cos', {}, lines.records, true)],
         ['null sink', () => contestants.ours(topic, 'null', {}, lines.records)],
         ['kcat', () => contestants.kcatToFile(topic)],
+        ['upload only', () => contestants.uploadOnly(bytes)],
       ]);
       rows.push({
         dataset: dataset.name,
@@ -117,6 +119,7 @@ export async function runCompressed(env: BenchEnv, contestants: Contestants, siz
         warmIntoCos: measure(best.get('into COS, warm')!, bytes),
         nullSink: measure(best.get('null sink')!, bytes),
         kcat: measure(best.get('kcat')!, bytes),
+        uploadOnly: measure(best.get('upload only')!, bytes),
       });
       // The next dataset needs the room: scratch is memory when the machine has it.
       await admin.deleteTopics({ topics: [topic] });

@@ -5,10 +5,13 @@
 // warm: the process first dumps the partition once into its own group and prefix, as an earlier
 // invocation of a reused SCF instance would have, and reports the CPU and time of the second dump alone
 // (peak RSS stays the whole process's: a reused instance keeps what the first invocation left).
+//   node dist/bench/consumer-runner upload BYTES
+// upload: no Kafka, only our COS client storing BYTES from memory as a dump would (bench/upload-only.ts).
 import { join } from 'node:path';
 import { runConsumer } from '../src/consumer/consumer';
 import { MemoryObjectStore } from '../src/cos/memory-store';
 import { DISCARD_LOGS } from '../src/log';
+import { uploadOnly } from './upload-only';
 
 // The SCF handler too, as the consumer's bundle exports it: the build trains this bundle's code cache
 // with it (src/local/code-cache.ts), so that the bench runs what is deployed.
@@ -16,7 +19,12 @@ export { main_handler } from '../functions/consumer/index';
 
 async function main(): Promise<void> {
   const [mode, partition, warm] = process.argv.slice(2);
-  if ((mode !== 'null' && mode !== 'cos') || (warm !== undefined && warm !== 'warm')) throw new Error('usage: consumer-runner null|cos PARTITION [warm]');
+  if (mode === 'upload') {
+    const { result, seconds, cpuSeconds } = await timed(() => uploadOnly(process.env, Number(partition)));
+    process.stdout.write(`${JSON.stringify({ result, seconds, cpuSeconds, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+    return;
+  }
+  if ((mode !== 'null' && mode !== 'cos') || (warm !== undefined && warm !== 'warm')) throw new Error('usage: consumer-runner null|cos PARTITION [warm], or upload BYTES');
   const dump = (env: NodeJS.ProcessEnv) =>
     runConsumer(
       { topic: env.KAFKA_TOPIC!, partition: Number(partition) },

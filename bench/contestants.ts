@@ -109,15 +109,35 @@ export class Contestants {
     const result = warm && run.exitCode === 0 ? { ...run, ...secondDump(run.stdout) } : run;
     const serverCpuSeconds = this.env.cosServer.cpuSeconds() - before;
     if (result.exitCode !== 0) throw new Error(`our consumer failed on ${topic}: ${result.stderr}`);
-    const bucket = join(this.env.scratch, 'cos', BUCKET);
-    const storedBytes = sink === 'cos' ? dataBytesUnder(bucket) : undefined;
-    rmSync(bucket, { recursive: true, force: true });
-    mkdirSync(bucket, { recursive: true });
+    const storedBytes = this.emptyBucket();
     if (expectRecords !== undefined) {
       const records = (JSON.parse(result.stdout) as { result: { records?: number } }).result.records;
       if (records !== expectRecords) throw new Error(`our consumer dumped ${records} records of ${topic}, expected ${expectRecords}`);
     }
     return sink === 'cos' && !warm ? { ...result, serverCpuSeconds, storedBytes } : result;
+  }
+
+  /**
+   * Our COS client alone storing `bytes` from memory into the COS server, in the consumer's parts and
+   * objects (bench/upload-only.ts): the fastest any consumer can store into that server on this machine.
+   */
+  async uploadOnly(bytes: number): Promise<Run> {
+    const before = this.env.cosServer.cpuSeconds();
+    const run = await runProcess(this.env.consumerNode, [this.env.runner, 'upload', String(bytes)], { env: this.consumerEnv('upload-only'), inheritEnv: false });
+    const serverCpuSeconds = this.env.cosServer.cpuSeconds() - before;
+    const storedBytes = this.emptyBucket();
+    if (run.exitCode !== 0) throw new Error(`the upload-only run failed: ${run.stderr}`);
+    if (storedBytes !== bytes) throw new Error(`the upload-only run stored ${storedBytes} bytes of data, not ${bytes}`);
+    return { ...run, serverCpuSeconds, storedBytes };
+  }
+
+  /** Empties the bucket for the next run; returns the bytes of data objects the run left in it. */
+  private emptyBucket(): number {
+    const bucket = join(this.env.scratch, 'cos', BUCKET);
+    const storedBytes = dataBytesUnder(bucket);
+    rmSync(bucket, { recursive: true, force: true });
+    mkdirSync(bucket, { recursive: true });
+    return storedBytes;
   }
 
   /**

@@ -43,6 +43,11 @@ export interface CompressedRow {
   warmIntoCos?: Measure;
   nullSink: Measure;
   kcat: Measure;
+  /**
+   * Our COS client alone storing as many bytes from memory, in the consumer's parts and objects: the fastest
+   * any consumer can store into the local COS server on this machine. Absent from earlier results.
+   */
+  uploadOnly?: Measure;
 }
 
 /** One FORMAT and COMPRESSION into COS. */
@@ -164,6 +169,7 @@ export function markdownReport(r: BenchResults): string {
     lines.push(
       `Compressed topics (one partition; MB/s of dumped data, every value and a newline). Targets: peak RSS <= ${t.peakRssMiB} MiB, into COS >= ${fmt(t.intoCosVsKcat, 1)}x kcat, CPU-s per GiB <= ${fmt(t.cpuPerGiBVsKcat, 1)}x kcat. ` +
         `"at most": the most into COS / kcat this machine allows, as our consumer and the COS server share its ${r.machine.cpus} cores: kcat's time over their CPU-seconds together divided by ${r.machine.cpus}. ` +
+        '"upload only": our COS client alone storing as many bytes from memory, in the consumer\'s parts and objects, into the same COS server: the fastest any consumer stores there on this machine, so into COS / kcat cannot pass upload only / kcat. ' +
         '"warm": into COS as the next invocation of a reused SCF instance, after a first dump in the same process (CPU of that dump alone, peak RSS of the process); the CPU ratio is the cold run\'s.',
     );
     lines.push('');
@@ -176,7 +182,7 @@ export function markdownReport(r: BenchResults): string {
       const server = row.intoCos.serverCpuSecondsPerGiB;
       lines.push(
         `| ${row.dataset} | ${row.producer} | ${row.codec} | ${fmt(row.megabytes)} | ${fmt(row.compressionRatio, 1)}x | ${fmt(row.intoCos.mbPerSecond)} | ${fmt(row.nullSink.mbPerSecond)} | ${fmt(row.kcat.mbPerSecond)} | ` +
-          `${fmt(v.speed, 2)}x${ceiling === undefined ? '' : `, at most ${fmt(ceiling, 2)}x`} | ${fmt(row.intoCos.peakRssMiB)} / ${row.warmIntoCos ? fmt(row.warmIntoCos.peakRssMiB) : '-'} / ${fmt(row.nullSink.peakRssMiB)} / ${fmt(row.kcat.peakRssMiB)} | ` +
+          `${fmt(v.speed, 2)}x${ceiling === undefined ? '' : `, at most ${fmt(ceiling, 2)}x`}${row.uploadOnly ? `; upload only ${fmt(row.uploadOnly.mbPerSecond / row.kcat.mbPerSecond, 2)}x` : ''} | ${fmt(row.intoCos.peakRssMiB)} / ${row.warmIntoCos ? fmt(row.warmIntoCos.peakRssMiB) : '-'} / ${fmt(row.nullSink.peakRssMiB)} / ${fmt(row.kcat.peakRssMiB)} | ` +
           `${fmt(row.intoCos.cpuSecondsPerGiB, 2)} / ${row.warmIntoCos ? fmt(row.warmIntoCos.cpuSecondsPerGiB, 2) : '-'} / ${fmt(row.nullSink.cpuSecondsPerGiB, 2)} / ${fmt(row.kcat.cpuSecondsPerGiB, 2)} (${fmt(v.cpu, 2)}x) | ${server === undefined ? '' : fmt(server, 2)} | ${met.length === 0 ? 'yes' : `no: ${met.join(', ')}`} |`,
       );
     }

@@ -95,6 +95,13 @@ describe('compressed datasets in the report', () => {
     expect(md).toContain('share its 2 cores');
   });
 
+  it('gives the speed of our COS client alone against kcat, the most into COS / kcat the machine allows', () => {
+    const bounded = { ...row(300, 120, 2.5), uploadOnly: measure(340, 60, 1.1) };
+    const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [bounded] });
+    expect(md).toContain('| 0.75x; upload only 0.85x | 120 / - / 110 / 30 | 2.50 / - / 2.00 / 2.00 (1.25x) |  | no: speed |');
+    expect(md).toContain('"upload only": our COS client alone');
+  });
+
   it('is met only when every compressed row meets every target', () => {
     const base = { ...results, ratios: [], memory: undefined, fanOut: undefined };
     expect(allTargetsMet({ ...base, compressed: [row(400, 120, 2.5)] })).toBe(true);
