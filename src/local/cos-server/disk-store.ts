@@ -9,6 +9,7 @@ import { constants, createReadStream, existsSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { Md5Workers } from './md5-workers';
 import { InPlaceWriters, isContiguous, UploadStrides, type PartRecord } from './part-placement';
 
 export interface ObjectMeta {
@@ -81,8 +82,14 @@ export class DiskStore {
   private readonly locks = new KeyLocks();
   private readonly strides = new UploadStrides();
   private readonly inPlace = new InPlaceWriters();
+  private readonly md5 = new Md5Workers();
 
   constructor(readonly dataDir: string) {}
+
+  /** Ends the hashing workers. */
+  close(): Promise<void> {
+    return this.md5.close();
+  }
 
   private internal(bucket: string, ...parts: string[]): string {
     return join(this.dataDir, '.cos', bucket, ...parts);
@@ -128,7 +135,7 @@ export class DiskStore {
    */
   private async receive(bucket: string, body: Readable, expectedLength: number | undefined, into?: { path: string; position: number }): Promise<{ tmp: string; md5: string; size: number }> {
     const tmp = into?.path ?? this.internal(bucket, 'tmp', randomUUID());
-    const hash = createHash('md5');
+    const hash = this.md5.session();
     let size = 0;
     // An upload's data file is shared by its parts: open it without truncating, write at the part's place.
     const file = await open(tmp, into ? constants.O_WRONLY | constants.O_CREAT : 'w');
@@ -136,7 +143,7 @@ export class DiskStore {
     let gathered: Buffer[] = [];
     let gatheredBytes = 0;
     const flush = async () => {
-      await file.writev(gathered, position);
+      await Promise.all([file.writev(gathered, position), hash.update(gathered, gatheredBytes)]);
       position += gatheredBytes;
       gathered = [];
       gatheredBytes = 0;
@@ -146,7 +153,6 @@ export class DiskStore {
     };
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) {
-        hash.update(chunk);
         size += chunk.length;
         gathered.push(chunk);
         gatheredBytes += chunk.length;
@@ -154,16 +160,18 @@ export class DiskStore {
       }
       if (gatheredBytes > 0) await flush();
     } catch (err) {
+      hash.drop();
       await file.close().catch(() => {});
       await discard();
       throw err;
     }
     await file.close();
     if (expectedLength !== undefined && size !== expectedLength) {
+      hash.drop();
       await discard();
       throw new CosRequestError(400, 'IncompleteBody', `The body has ${size} bytes, Content-Length said ${expectedLength}.`);
     }
-    return { tmp, md5: hash.digest('hex'), size };
+    return { tmp, md5: await hash.digest(), size };
   }
 
   /** Moves a finished temporary file to its key, with the create-if-absent check and metadata, atomically. */

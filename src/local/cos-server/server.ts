@@ -133,6 +133,7 @@ export async function startCosServer(options: CosServerOptions): Promise<CosServ
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
     },
   };
 }
