@@ -2,10 +2,15 @@
 // the next recorded answer to the same API and version, readdressed to this server and to the request's
 // correlation id. It checks nothing of what is asked; a request the recording has no answer for closes
 // the connection and is reported by unanswered(), so a client that strays from the recorded path fails.
+// Metadata aside: kafkajs refreshes it on its own timing, asking once more or once less against an
+// instant replay than against the broker it was recorded from, so a Metadata request past the recorded
+// ones gets the last one again (the cluster it describes has not changed).
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Conversation } from './conversation';
 import { listenOnLoopback } from '../ports';
 import { ADDRESSING_API_KEYS, FrameSplitter, readvertise, requestHeader, withCorrelationId, type BrokerAddress } from './frames';
+
+const METADATA = 3;
 
 export interface ReplayBroker {
   bootstrap: string;
@@ -23,6 +28,7 @@ export async function startReplayBroker(conversation: Conversation): Promise<Rep
     queues.set(key, [...(queues.get(key) ?? []), response]);
   }
   const unanswered: string[] = [];
+  const lastMetadata = new Map<number, Buffer>();
   const sockets = new Set<Socket>();
   let self: BrokerAddress = { host: '127.0.0.1', port: 0 };
   const server: Server = createServer((socket) => {
@@ -33,7 +39,11 @@ export async function startReplayBroker(conversation: Conversation): Promise<Rep
     socket.on('data', (chunk: Buffer) => {
       for (const frame of splitter.push(chunk)) {
         const { apiKey, apiVersion, correlationId } = requestHeader(frame);
-        const answer = queues.get(`${apiKey}/${apiVersion}`)?.shift();
+        let answer = queues.get(`${apiKey}/${apiVersion}`)?.shift();
+        if (apiKey === METADATA) {
+          if (answer) lastMetadata.set(apiVersion, answer);
+          else answer = lastMetadata.get(apiVersion);
+        }
         if (!answer) {
           unanswered.push(`${apiKey}/${apiVersion}`);
           socket.destroy();
