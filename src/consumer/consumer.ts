@@ -13,7 +13,7 @@ import { createLogger, type Logger, type LoggerOptions } from '../log';
 import { parseContext, type InvocationContext } from '../scf/context';
 import { systemClock, type Clock } from '../util/clock';
 import { parseConsumerEvent, type ConsumerEvent } from './event';
-import { abortLeftoverUploads } from './leftover-uploads';
+import { abortRecordedUploads, abortUnrecordedUploads } from './leftover-uploads';
 import { estimatedPeakMiB } from './memory-need';
 import { capYoungGeneration } from '../util/young-generation';
 
@@ -83,7 +83,7 @@ function dumpSettings({ config, ev }: Invocation): DumpSettings {
   };
 }
 
-async function dump(invocation: Invocation, kafka: KafkaClient, store: ObjectStore, layout: Layout, lease: Lease, head: unknown): Promise<DumpSummary> {
+async function dump(invocation: Invocation, kafka: KafkaClient, store: ObjectStore, layout: Layout, lease: Lease, head: unknown, beforeWriting: Promise<void>): Promise<DumpSummary> {
   const { ev, ctx, groupId, logger, clock, startedAt } = invocation;
   return dumpPartition({
     log: kafkaPartitionLog(kafka, ev.topic, ev.partition, groupId, { fetchMaxBytes: invocation.config.kafka.fetchMaxBytes, decompressedBatchMaxBytes: invocation.config.kafka.decompressedBatchMaxBytes }),
@@ -95,6 +95,7 @@ async function dump(invocation: Invocation, kafka: KafkaClient, store: ObjectSto
     clock,
     readDeadline: startedAt + ctx.timeLimitMs - reserveMs(ctx.timeLimitMs),
     settings: dumpSettings(invocation),
+    beforeWriting,
     onEvent: (level, message, fields) => logger[level](fields, message),
   });
 }
@@ -154,8 +155,16 @@ export async function runConsumer(event: unknown, context: unknown, deps: Consum
       }
       const lease = taken.lease;
       try {
-        await abortLeftoverUploads(store, lease, layout, ev.partition, logger);
-        summary = await dump({ config, ev, ctx, groupId, logger, clock, startedAt }, kafka, store, layout, lease, taken.previous?.state);
+        await abortRecordedUploads(store, lease, logger);
+        // The listing of uploads nobody recorded runs beside the start decision, which starts none; the dump
+        // waits for it before it writes, and the lease is not let go before it ends, so it can only meet
+        // uploads of dead holders, never this one's or the next holder's.
+        const unrecorded = abortUnrecordedUploads(store, layout, ev.partition, logger);
+        try {
+          summary = await dump({ config, ev, ctx, groupId, logger, clock, startedAt }, kafka, store, layout, lease, taken.previous?.state, unrecorded);
+        } finally {
+          await unrecorded;
+        }
         await lease.release();
       } catch (err) {
         // A failed invocation is still alive: it hands the partition on at once rather than after the TTL.

@@ -2,14 +2,16 @@
 // kinds: the ones a crashed holder's lease record names (it records each upload as it starts), and the
 // ones COS created but no record names, because the holder died between sending Initiate and recording
 // its answer. Only a listing finds the second kind. It runs at every acquisition (one request): a holder
-// is the partition's only writer, so any upload of the partition in progress then is one nobody finishes.
+// is the partition's only writer, so any upload of the partition in progress then is one nobody finishes,
+// as long as the listing ends before this holder starts an upload of its own and before it lets the lease
+// go (the caller's to ensure: see runConsumer).
 import { listAllUploads, type ObjectStore } from '../cos/store';
 import { dataFolder, parseDataObjectKey, type Layout } from '../dump/keys';
 import type { Lease } from '../lease/lease';
 import type { Logger } from '../log';
 
 /** Aborts the uploads the lease names, then clears them from it (only once all are gone, or the next holder retries). */
-async function abortRecorded(store: ObjectStore, lease: Lease, logger: Logger): Promise<void> {
+export async function abortRecordedUploads(store: ObjectStore, lease: Lease, logger: Logger): Promise<void> {
   const leftovers = lease.leftoverUploads;
   if (leftovers.length === 0) return;
   let aborted = true;
@@ -25,8 +27,11 @@ async function abortRecorded(store: ObjectStore, lease: Lease, logger: Logger): 
   if (aborted) await lease.clearLeftoverUploads();
 }
 
-/** Aborts this partition's uploads in progress that no record names: nobody else may write the partition now. */
-async function abortUnrecorded(store: ObjectStore, layout: Layout, partition: number, logger: Logger): Promise<void> {
+/**
+ * Aborts this partition's uploads in progress that no record names: nobody else may write the partition now.
+ * Never rejects (a failure is logged), so it can run beside other work and be awaited later.
+ */
+export async function abortUnrecordedUploads(store: ObjectStore, layout: Layout, partition: number, logger: Logger): Promise<void> {
   try {
     for await (const upload of listAllUploads(store, dataFolder(layout))) {
       if (parseDataObjectKey(upload.key)?.partition !== partition) continue;
@@ -37,10 +42,4 @@ async function abortUnrecorded(store: ObjectStore, layout: Layout, partition: nu
     // Not worth failing a dump for: a lifecycle rule on the bucket reclaims what is left.
     logger.warn({ err: (err as Error).message }, 'could not list or abort unrecorded multipart uploads (does the role allow cos:ListMultipartUploads?); a lifecycle rule aborting incomplete uploads reclaims them');
   }
-}
-
-/** Cleans up after the lease's previous holders, before this one starts uploads of its own. */
-export async function abortLeftoverUploads(store: ObjectStore, lease: Lease, layout: Layout, partition: number, logger: Logger): Promise<void> {
-  await abortRecorded(store, lease, logger);
-  await abortUnrecorded(store, layout, partition, logger);
 }

@@ -43,6 +43,11 @@ export interface DumperOptions {
   readDeadline: number;
   /** Identifies this invocation in manifests and metadata. */
   writer: string;
+  /**
+   * Work that must end before the dump writes anything but a start marker (the cleanup of a dead holder's
+   * uploads): it runs beside the start decision, which only reads, and creates at most that marker.
+   */
+  beforeWriting?: Promise<void>;
   clock?: Clock;
   /** Log lines of the dump (the caller's logger already names topic and partition). */
   onEvent?: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
@@ -102,6 +107,7 @@ export async function dumpPartition(options: DumperOptions): Promise<DumpSummary
 
   const start = await decideStart(log, { store, layout, head: options.head, startPosition: settings.startPosition, onOutOfRange: settings.onOffsetOutOfRange, clock, assertHeld: () => lease.assertHeld() });
   reportStart(start, event);
+  await options.beforeWriting;
   const committed: Manifest[] = [];
   const target: PartitionTarget = { store, chain: start.chain, topic: log.topic, format: settings.format, formatSettings: settings.formatSettings, compression: settings.compression };
   const spec = FORMATS[settings.format];

@@ -63,6 +63,27 @@ async function fill(log: FakeLog, count: number, size: number, stepMs = 1000, ba
 }
 
 describe('dumpPartition', () => {
+  it('writes nothing past its start marker until the work it must wait for is done (a dead holder\'s uploads aborted)', async () => {
+    const log = new FakeLog();
+    const store = new MemoryObjectStore();
+    const values = await fill(log, 120, 100);
+    const taken = await acquireLease({ store, folder: leaseFolder(layout, log.partition), holder: { requestId: 'test', functionName: 'consumer', startedAt: '' } });
+    if (!taken.acquired) throw new Error('lease held');
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const keys = () => [...store.objects.keys()];
+    const running = dumpPartition({ log, store, layout, lease: taken.lease, settings, readDeadline: Infinity, writer: 'test', clock: new ManualClock(NOW), beforeWriting: gate });
+    // The start decision goes on beside the gated work: a first invocation records where the chain starts.
+    while (!keys().some((k) => k.includes('/start/'))) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(keys().filter((k) => k.includes('/manifests/') || !k.includes(BOOKKEEPING_SEGMENT))).toEqual([]);
+    expect(log.committedOffset).toBeUndefined();
+    open();
+    expect(await running).toMatchObject({ records: 120, toOffset: 120 });
+    await taken.lease.release();
+    expectSameBytes(dumped(store), lines(values));
+  });
+
   it('writes every value as a line, in offset order, and commits the end', async () => {
     const log = new FakeLog();
     const store = new MemoryObjectStore();
