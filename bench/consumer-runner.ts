@@ -20,7 +20,8 @@ export { main_handler } from '../functions/consumer/index';
 async function main(): Promise<void> {
   const [mode, partition, warm] = process.argv.slice(2);
   if (mode === 'upload') {
-    const { result, seconds, cpuSeconds } = await timed(() => uploadOnly(process.env, Number(partition)));
+    const bytes = Number(process.argv[3]);
+    const { result, seconds, cpuSeconds } = await timed(() => uploadOnly(process.env, bytes));
     process.stdout.write(`${JSON.stringify({ result, seconds, cpuSeconds, maxRssKb: process.resourceUsage().maxRSS })}\n`);
     return;
   }

@@ -4,7 +4,7 @@
 // there: into COS / kcat above the upload's own / kcat is impossible, and the gap between the upload's speed
 // and ours is what reading Kafka and framing records cost on top of storing.
 import { loadConfig } from '../src/config/config';
-import { CosObjectStore } from '../src/cos/cos-store';
+import { configuredStore } from '../src/cos/configured-store';
 import { ObjectUpload } from '../src/cos/object-upload';
 import { BufferPool } from '../src/util/big-buffers';
 import { Limiter } from '../src/util/limiter';
@@ -15,7 +15,7 @@ const BLOCK_BYTES = 1024 * 1024;
 export async function uploadOnly(env: NodeJS.ProcessEnv, bytes: number): Promise<{ objects: number; bytes: number }> {
   if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new Error(`upload: a positive number of bytes, not ${bytes}`);
   const config = loadConfig(env, 'consumer');
-  const store = new CosObjectStore({ ...config.credentials, endpoint: config.cos.endpoint, timeoutMs: config.cos.timeoutMs }, { bucket: config.cos.bucket, region: config.cos.region });
+  const store = configuredStore(config);
   const { partSizeBytes, uploadConcurrency, maxObjectBytes } = config.cos;
   const limiter = new Limiter(uploadConcurrency);
   const pool = new BufferPool(partSizeBytes, uploadConcurrency + 2);

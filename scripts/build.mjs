@@ -136,8 +136,8 @@ function buildNativeCodecs(headers) {
 // release the bundles still work: they compile when loaded.
 for (const dir of bundles) copyFileSync('./scripts/code-cache/loader.js', join(dir, 'index.js'));
 const [consumerDir, schedulerDir] = functions.map(({ outfile }) => dirname(outfile));
-const cacheArgs = (node) => ['--node', node, '--summary', 'dist/code-cache.json', '--train', consumerDir, '--train', dirname(benchRunner.outfile), '--plain', schedulerDir];
-const recorded = scfNode !== undefined && spawnSync(process.execPath, ['dist/cli.js', 'local', 'code-cache', ...cacheArgs(scfNode)], { stdio: 'inherit' }).status === 0;
+const cacheArgs = ['--summary', 'dist/code-cache.json', '--train', consumerDir, '--train', dirname(benchRunner.outfile), '--plain', schedulerDir];
+const recorded = scfNode !== undefined && spawnSync(process.execPath, ['dist/cli.js', 'local', 'code-cache', '--node', scfNode, ...cacheArgs], { stdio: 'inherit' }).status === 0;
 if (!recorded) console.error(`no V8 code cache recorded: the bundles compile when they load (SCF's Node.js: ${scfNode ?? 'not available'})`);
 
 let oversize = false;

@@ -1,7 +1,7 @@
 // One consumer invocation: validate, take the partition's lease, dump, report. The SCF entry point
 // (functions/consumer) is a one-line call to this.
 import { loadConfig, type Config } from '../config/config';
-import { CosObjectStore } from '../cos/cos-store';
+import { configuredStore } from '../cos/configured-store';
 import type { ObjectStore } from '../cos/store';
 import { parseChainHead } from '../dump/chain';
 import { leaseFolder, type Layout } from '../dump/keys';
@@ -38,11 +38,7 @@ export function reserveMs(timeLimitMs: number): number {
 
 function storeFor(config: Config, deps: ConsumerDeps, logger: Logger): ObjectStore {
   if (deps.store) return deps.store(config);
-  return new CosObjectStore({ ...config.credentials, endpoint: config.cos.endpoint, timeoutMs: config.cos.timeoutMs }, {
-    bucket: config.cos.bucket,
-    region: config.cos.region,
-    onRetry: (operation, key, error, attempt) => logger.warn({ operation, key, error, attempt }, 'COS request failed, retrying'),
-  });
+  return configuredStore(config, (operation, key, error, attempt) => logger.warn({ operation, key, error, attempt }, 'COS request failed, retrying'));
 }
 
 async function topicIdFor(config: Config, event: ConsumerEvent): Promise<string> {

@@ -3,7 +3,7 @@
 // shows the lag from there beside the lag the group's offset shows (a mirror Kafka may forget).
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../../config/config';
-import { CosObjectStore } from '../../cos/cos-store';
+import { configuredStore } from '../../cos/configured-store';
 import { locateChainEnd, parseChainHead } from '../../dump/chain';
 import { leaseFolder } from '../../dump/keys';
 import { KafkaClient } from '../../kafka/client';
@@ -16,7 +16,7 @@ import { table } from '../table';
 
 /** Where each partition's newest chain ends, read from COS (a head in its lease, then forward). */
 async function chainEnds(config: Config, partitions: PartitionOffsets[]): Promise<Map<string, { end: number; generation: number }>> {
-  const store = new CosObjectStore({ ...config.credentials, endpoint: config.cos.endpoint }, { bucket: config.cos.bucket, region: config.cos.region });
+  const store = configuredStore(config);
   const ends = new Map<string, { end: number; generation: number }>();
   for (const p of partitions) {
     const layout = { prefix: config.cos.prefix, instanceId: config.ckafka.instanceId, topicId: p.topicId, keys: config.dump.keyLayout };

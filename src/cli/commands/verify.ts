@@ -1,7 +1,7 @@
 // `ckafka-cos verify`: checks a dump for gaps, overlaps and missing objects; exits non-zero on any problem.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config';
-import { CosObjectStore } from '../../cos/cos-store';
+import { configuredStore } from '../../cos/configured-store';
 import { KafkaClient } from '../../kafka/client';
 import { createCkafkaClient } from '../../tencent/clients';
 import { describeTopic } from '../../tencent/topics';
@@ -50,7 +50,7 @@ export async function run(args: string[]): Promise<number> {
   const config = loadConfig(env, 'consumer');
   const groupId = config.kafka.groupId ?? config.scheduler.consumerFunctionName;
   if (!groupId) throw new Error('KAFKA_GROUP_ID (or CONSUMER_FUNCTION_NAME) is needed to read the committed offsets');
-  const store = new CosObjectStore({ ...config.credentials, endpoint: config.cos.endpoint }, { bucket: config.cos.bucket, region: config.cos.region });
+  const store = configuredStore(config);
   const kafka = await KafkaClient.connect({ brokers: config.kafka.brokers, clientId: 'ckafka-cos-verify', sasl: config.kafka.sasl, ssl: config.kafka.ssl });
   const verdicts: TopicVerdict[] = [];
   try {
