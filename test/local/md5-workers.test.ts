@@ -41,6 +41,26 @@ describe('MD5 on worker threads', () => {
     expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(10_000);
   });
 
+  it('reuses the blocks its workers give back, hashing only the bytes given when a block is bigger', async () => {
+    const pool = new Md5Workers(2);
+    try {
+      const spare = (pool as unknown as { spare: ArrayBuffer[] }).spare;
+      const big = bytes(2_500_000, 8);
+      const first = pool.session();
+      await first.update([big], big.length);
+      // The digest answers after the block's return on the same worker: the block is spare by now.
+      expect(await first.digest()).toBe(md5(big));
+      expect(spare.map((b) => b.byteLength)).toEqual([3 * 1024 * 1024]);
+      const small = Buffer.from('ten bytes!');
+      const second = pool.session();
+      await second.update([small], small.length);
+      expect(spare).toHaveLength(0);
+      expect(await second.digest()).toBe(md5(small));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('goes on with the other sessions when one is dropped', async () => {
     const dropped = workers.session();
     const kept = workers.session();

@@ -13,8 +13,8 @@ parentPort.on('message', (m) => {
   if (m.op === 'update') {
     let hash = hashes.get(m.id);
     if (!hash) hashes.set(m.id, (hash = createHash('md5')));
-    hash.update(new Uint8Array(m.bytes));
-    parentPort.postMessage({ id: m.id, hashed: m.bytes.byteLength });
+    hash.update(new Uint8Array(m.bytes, 0, m.length));
+    parentPort.postMessage({ id: m.id, hashed: m.length, bytes: m.bytes }, [m.bytes]);
   } else if (m.op === 'digest') {
     const hash = hashes.get(m.id) ?? createHash('md5');
     hashes.delete(m.id);
@@ -36,6 +36,13 @@ interface Waiting {
  */
 const OWED_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Blocks the workers have hashed, kept for the next updates: a new block per update cost the server page
+ * faults, zero-filling and collections in proportion to everything uploaded.
+ */
+const SPARE_BLOCKS = 4;
+const BLOCK_ROUNDING = 1024 * 1024;
+
 interface Owed {
   bytes: number;
   /** Woken once the body owes no more than OWED_BYTES. */
@@ -56,6 +63,7 @@ export class Md5Workers {
   private workers: Worker[] = [];
   private readonly waiting = new Map<number, Waiting>();
   private readonly owed = new Map<number, Owed>();
+  private readonly spare: ArrayBuffer[] = [];
   private nextId = 0;
   private failure: Error | undefined;
 
@@ -71,13 +79,13 @@ export class Md5Workers {
       update: async (chunks, bytes) => {
         // Copied into a buffer of its own, then moved to the worker without another copy: a chunk read from
         // a socket may share its memory with others, which moving it would take from them.
-        const own = new Uint8Array(bytes);
+        const own = new Uint8Array(this.block(bytes));
         let at = 0;
         for (const chunk of chunks) {
           own.set(chunk, at);
           at += chunk.length;
         }
-        worker.postMessage({ op: 'update', id, bytes: own.buffer }, [own.buffer]);
+        worker.postMessage({ op: 'update', id, bytes: own.buffer, length: bytes }, [own.buffer]);
         owed.bytes += bytes;
         while (owed.bytes > OWED_BYTES && !this.failure) await new Promise<void>((wake) => (owed.wake = wake));
         if (this.failure) throw this.failure;
@@ -96,6 +104,13 @@ export class Md5Workers {
     };
   }
 
+  /** A block of at least `bytes`: a spare one, or a new one (not zero-filled: every byte hashed is written first). */
+  private block(bytes: number): ArrayBuffer {
+    const fits = this.spare.findIndex((b) => b.byteLength >= bytes);
+    if (fits >= 0) return this.spare.splice(fits, 1)[0]!;
+    return Buffer.allocUnsafeSlow(Math.ceil(bytes / BLOCK_ROUNDING) * BLOCK_ROUNDING).buffer;
+  }
+
   async close(): Promise<void> {
     const workers = this.workers;
     this.workers = [];
@@ -108,8 +123,9 @@ export class Md5Workers {
       worker = new Worker(WORKER_SOURCE, { eval: true });
       // Idle workers do not keep the process alive: the server decides when it ends.
       worker.unref();
-      worker.on('message', (m: { id: number; md5?: string; hashed?: number }) => {
+      worker.on('message', (m: { id: number; md5?: string; hashed?: number; bytes?: ArrayBuffer }) => {
         if (m.hashed !== undefined) {
+          if (m.bytes && this.spare.length < SPARE_BLOCKS) this.spare.push(m.bytes);
           const owed = this.owed.get(m.id);
           if (owed && (owed.bytes -= m.hashed) <= OWED_BYTES) owed.wake?.();
           return;
