@@ -37,11 +37,12 @@ interface Waiting {
 const OWED_BYTES = 16 * 1024 * 1024;
 
 /**
- * Blocks the workers have hashed, kept for the next updates: a new block per update cost the server page
- * faults, zero-filling and collections in proportion to everything uploaded.
+ * Blocks of a MiB or more the workers have hashed, kept for the next updates: a new block per update cost
+ * the server page faults, zero-filling and collections in proportion to everything uploaded. Smaller
+ * bodies (manifests, leases) get blocks of their own size, so that they never fill the spares.
  */
 const SPARE_BLOCKS = 4;
-const BLOCK_ROUNDING = 1024 * 1024;
+const SPARE_MIN_BYTES = 1024 * 1024;
 
 interface Owed {
   bytes: number;
@@ -106,9 +107,11 @@ export class Md5Workers {
 
   /** A block of at least `bytes`: a spare one, or a new one (not zero-filled: every byte hashed is written first). */
   private block(bytes: number): ArrayBuffer {
+    if (bytes < SPARE_MIN_BYTES) return Buffer.allocUnsafeSlow(bytes).buffer;
     const fits = this.spare.findIndex((b) => b.byteLength >= bytes);
     if (fits >= 0) return this.spare.splice(fits, 1)[0]!;
-    return Buffer.allocUnsafeSlow(Math.ceil(bytes / BLOCK_ROUNDING) * BLOCK_ROUNDING).buffer;
+    // Rounded up, so that a block can serve the next body's slightly larger gathering too.
+    return Buffer.allocUnsafeSlow(Math.ceil(bytes / SPARE_MIN_BYTES) * SPARE_MIN_BYTES).buffer;
   }
 
   async close(): Promise<void> {
@@ -125,7 +128,7 @@ export class Md5Workers {
       worker.unref();
       worker.on('message', (m: { id: number; md5?: string; hashed?: number; bytes?: ArrayBuffer }) => {
         if (m.hashed !== undefined) {
-          if (m.bytes && this.spare.length < SPARE_BLOCKS) this.spare.push(m.bytes);
+          if (m.bytes && m.bytes.byteLength >= SPARE_MIN_BYTES && this.spare.length < SPARE_BLOCKS) this.spare.push(m.bytes);
           const owed = this.owed.get(m.id);
           if (owed && (owed.bytes -= m.hashed) <= OWED_BYTES) owed.wake?.();
           return;
