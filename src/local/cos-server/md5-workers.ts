@@ -78,9 +78,9 @@ export class Md5Workers {
     const end = () => this.owed.delete(id);
     return {
       update: async (chunks, bytes) => {
-        // Copied into a buffer of its own, then moved to the worker without another copy: a chunk read from
-        // a socket may share its memory with others, which moving it would take from them.
-        const own = new Uint8Array(this.block(bytes));
+        // Copied into a block of its own, then moved to the worker and back without another copy: a chunk read
+        // from a socket may share its memory with others, which moving it would take from them.
+        const own = new Uint8Array(this.takeBlock(bytes));
         let at = 0;
         for (const chunk of chunks) {
           own.set(chunk, at);
@@ -106,12 +106,17 @@ export class Md5Workers {
   }
 
   /** A block of at least `bytes`: a spare one, or a new one (not zero-filled: every byte hashed is written first). */
-  private block(bytes: number): ArrayBuffer {
+  private takeBlock(bytes: number): ArrayBuffer {
     if (bytes < SPARE_MIN_BYTES) return Buffer.allocUnsafeSlow(bytes).buffer;
     const fits = this.spare.findIndex((b) => b.byteLength >= bytes);
     if (fits >= 0) return this.spare.splice(fits, 1)[0]!;
     // Rounded up, so that a block can serve the next body's slightly larger gathering too.
     return Buffer.allocUnsafeSlow(Math.ceil(bytes / SPARE_MIN_BYTES) * SPARE_MIN_BYTES).buffer;
+  }
+
+  /** A block a worker has hashed: kept if it can serve a later update that takeBlock() would look among the spares for. */
+  private giveBlock(block: ArrayBuffer): void {
+    if (block.byteLength >= SPARE_MIN_BYTES && this.spare.length < SPARE_BLOCKS) this.spare.push(block);
   }
 
   async close(): Promise<void> {
@@ -128,7 +133,7 @@ export class Md5Workers {
       worker.unref();
       worker.on('message', (m: { id: number; md5?: string; hashed?: number; bytes?: ArrayBuffer }) => {
         if (m.hashed !== undefined) {
-          if (m.bytes && m.bytes.byteLength >= SPARE_MIN_BYTES && this.spare.length < SPARE_BLOCKS) this.spare.push(m.bytes);
+          if (m.bytes) this.giveBlock(m.bytes);
           const owed = this.owed.get(m.id);
           if (owed && (owed.bytes -= m.hashed) <= OWED_BYTES) owed.wake?.();
           return;
