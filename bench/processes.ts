@@ -59,6 +59,7 @@ export function runProcess(command: string, args: string[], options: RunOptions 
 }
 
 export interface BackgroundProcess {
+  pid: number;
   /** The first line the process printed (servers print their address). */
   firstLine: string;
   /** CPU seconds (user + system, every thread) used so far. */
@@ -88,6 +89,7 @@ export function startBackground(command: string, args: string[], timeoutMs = 30_
       child.removeAllListeners('exit');
       const exited = new Promise<void>((done) => child.once('exit', () => done()));
       resolve({
+        pid: child.pid!,
         firstLine: out.slice(0, newline),
         cpuSeconds: () => procStatus(child.pid!)?.cpuSeconds ?? 0,
         stop: async () => {

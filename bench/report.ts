@@ -2,6 +2,7 @@
 // README section. Pure.
 import { SCF_NODE_VERSION } from '../src/local/scf-node';
 import type { ColdStartRow } from './cold-start';
+import type { CpuSplit } from './cpu-split';
 import type { SmallInvocation } from './small-invocation';
 
 export interface ThroughputRow {
@@ -76,22 +77,38 @@ export function compressedVerdict(row: CompressedRow): { rss: boolean; speed: nu
 }
 
 /**
- * The most into-COS / kcat this machine allows on a row: our consumer and the local COS server share its
- * cores, so a run into COS takes at least their CPU-seconds together over the cores (the broker's aside).
+ * The most into-COS / kcat this machine allows on a row. Sharing the cores, our consumer and the local COS
+ * server take at least their CPU-seconds together over the cores (the broker's aside); on CPUs split
+ * between them (--service-cpus), at least the longer of each one's CPU-seconds over its own CPUs.
  * Undefined when the server's CPU was not measured.
  */
-export function intoCosCeiling(row: CompressedRow, cores: number): number | undefined {
+export function intoCosCeiling(row: CompressedRow, machine: Pick<Machine, 'cpus' | 'split'>): number | undefined {
   const server = row.intoCos.serverCpuSecondsPerGiB;
-  if (server === undefined || cores <= 0) return undefined;
+  if (server === undefined || machine.cpus <= 0) return undefined;
   const gib = (row.megabytes * 1e6) / 1024 ** 3;
-  return row.kcat.seconds / (((row.intoCos.cpuSecondsPerGiB + server) * gib) / cores);
+  const ours = row.intoCos.cpuSecondsPerGiB * gib;
+  const { split } = machine;
+  const seconds = split ? Math.max(ours / split.contestants.length, (server * gib) / split.services.length) : (ours + server * gib) / machine.cpus;
+  return row.kcat.seconds / seconds;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  consumerNode?: string;
+  java: string;
+  kafka: string;
+  /** The broker and the COS server on CPUs of their own (--service-cpus). */
+  split?: CpuSplit;
 }
 
 export interface BenchResults {
   date: string;
   /** Rounds of the throughput runs; each row is its tool's median run. */
   repeat: number;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; consumerNode?: string; java: string; kafka: string };
+  machine: Machine;
   throughput: ThroughputRow[];
   ratios: Array<{ dataset: string; name: string; value: number; target: number; met: boolean }>;
   /** Sections not run (`--only`) are absent. */
@@ -153,7 +170,7 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 export function markdownReport(r: BenchResults): string {
   const lines: string[] = [];
-  lines.push(`Measured ${r.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node} (our consumer: Node ${r.machine.consumerNode ?? r.machine.node}${r.machine.consumerNode === SCF_NODE_VERSION ? ", SCF's Nodejs18.15 runtime" : ''}), ${r.machine.java}, Apache Kafka ${r.machine.kafka}, all on one machine. Throughput rows: the median of ${r.repeat} rounds.`);
+  lines.push(`Measured ${r.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node} (our consumer: Node ${r.machine.consumerNode ?? r.machine.node}${r.machine.consumerNode === SCF_NODE_VERSION ? ", SCF's Nodejs18.15 runtime" : ''}), ${r.machine.java}, Apache Kafka ${r.machine.kafka}, all on one machine${r.machine.split ? `, the broker and the COS server on CPUs ${r.machine.split.services.join(',')} and the contestants on CPUs ${r.machine.split.contestants.join(',')}` : ''}. Throughput rows: the median of ${r.repeat} rounds.`);
   if (r.throughput.length > 0) {
     lines.push('');
     lines.push('| dataset | tool | seconds | MB/s | peak RSS (MiB) | CPU seconds | COS server CPU seconds |');
@@ -168,7 +185,9 @@ export function markdownReport(r: BenchResults): string {
     lines.push('');
     lines.push(
       `Compressed topics (one partition; MB/s of dumped data, every value and a newline). Targets: peak RSS <= ${t.peakRssMiB} MiB, into COS >= ${fmt(t.intoCosVsKcat, 1)}x kcat, CPU-s per GiB <= ${fmt(t.cpuPerGiBVsKcat, 1)}x kcat. ` +
-        `"at most": the most into COS / kcat this machine allows, as our consumer and the COS server share its ${r.machine.cpus} cores: kcat's time over their CPU-seconds together divided by ${r.machine.cpus}. ` +
+        (r.machine.split
+          ? `"at most": the most into COS / kcat this machine allows, as our consumer has ${r.machine.split.contestants.length} of its CPUs and the COS server ${r.machine.split.services.length}: kcat's time over the longer of each one's CPU-seconds divided by its CPUs. `
+          : `"at most": the most into COS / kcat this machine allows, as our consumer and the COS server share its ${r.machine.cpus} cores: kcat's time over their CPU-seconds together divided by ${r.machine.cpus}. `) +
         '"upload only": our COS client alone storing as many bytes from memory, in the consumer\'s parts and objects, into the same COS server: the fastest any consumer stores there on this machine, so into COS / kcat cannot pass upload only / kcat. ' +
         '"warm": into COS as the next invocation of a reused SCF instance, after a first dump in the same process (CPU of that dump alone, peak RSS of the process); the CPU ratio is the cold run\'s.',
     );
@@ -178,7 +197,7 @@ export function markdownReport(r: BenchResults): string {
     for (const row of r.compressed) {
       const v = compressedVerdict(row);
       const met = [v.rss ? '' : 'RSS', v.speedMet ? '' : 'speed', v.cpuMet ? '' : 'CPU'].filter(Boolean);
-      const ceiling = intoCosCeiling(row, r.machine.cpus);
+      const ceiling = intoCosCeiling(row, r.machine);
       const server = row.intoCos.serverCpuSecondsPerGiB;
       lines.push(
         `| ${row.dataset} | ${row.producer} | ${row.codec} | ${fmt(row.megabytes)} | ${fmt(row.compressionRatio, 1)}x | ${fmt(row.intoCos.mbPerSecond)} | ${fmt(row.nullSink.mbPerSecond)} | ${fmt(row.kcat.mbPerSecond)} | ` +

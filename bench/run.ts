@@ -25,6 +25,7 @@ import { measureSmallInvocation } from './small-invocation';
 import { runCompressed } from './compressed';
 import { runFormats } from './formats';
 import { BUCKET, Contestants, REGION, type BenchEnv } from './contestants';
+import { cpuSplit, pinProcess } from './cpu-split';
 import { startBackground } from './processes';
 import { allTargetsMet, markdownReport, svgChart, withBenchmarkSection, type BenchResults, type ThroughputRow } from './report';
 
@@ -32,7 +33,7 @@ const GiB = 1024 ** 3;
 const SECTIONS = ['throughput', 'compressed', 'formats', 'memory', 'fanout', 'coldstart'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const HELP = `usage: npm run bench -- [--only SECTIONS] [--gib N] [--small-gib N] [--compressed-gib N] [--large-gib N] [--sets LIST] [--rss-gib N] [--rate R] [--partitions P] [--repeat N] [--out DIR] [--no-readme]
+const HELP = `usage: npm run bench -- [--only SECTIONS] [--gib N] [--small-gib N] [--compressed-gib N] [--large-gib N] [--sets LIST] [--rss-gib N] [--rate R] [--partitions P] [--repeat N] [--service-cpus LIST] [--out DIR] [--no-readme]
   --only S            comma-separated sections to run (default all): ${SECTIONS.join(', ')}
   --gib N             size of the 1 KiB-record dataset and of the formats' dataset (default 1)
   --small-gib N       size of the 100 B and 16 KiB datasets (default 0.25)
@@ -43,6 +44,9 @@ const HELP = `usage: npm run bench -- [--only SECTIONS] [--gib N] [--small-gib N
   --rate R            configured invoke rate of the fan-out run (default 50, the product's default)
   --partitions P      partitions of the fan-out run (default 1000)
   --repeat N          rounds of the throughput runs; each tool's median is reported (default 3)
+  --service-cpus LIST the broker and the COS server on these CPUs (taskset's list: 2,3 or 2-3), the
+                      contestants on the others, so that into COS measures our consumer, not the COS
+                      server sharing its CPUs (default: everything shares every CPU)
   --no-readme         leave README.md alone (a partial run never updates it)`;
 
 function log(line: string): void {
@@ -89,6 +93,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
       rate: { type: 'string', default: '50' },
       partitions: { type: 'string', default: '1000' },
       repeat: { type: 'string', default: '3' },
+      'service-cpus': { type: 'string' },
       out: { type: 'string', default: 'bench-results' },
       'no-readme': { type: 'boolean' },
       help: { type: 'boolean' },
@@ -105,6 +110,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
   const largeGiB = positive('large-gib', values['large-gib']);
   const rssGib = positive('rss-gib', values['rss-gib']);
   const repeat = Math.max(1, Math.floor(positive('repeat', values.repeat)));
+  const split = values['service-cpus'] === undefined ? undefined : cpuSplit(values['service-cpus'], cpus().length);
   const root = projectRoot();
   const runner = join(root, 'dist', 'bench', 'consumer-runner');
   if (!existsSync(runner)) throw new Error(`${runner} is missing: run \`npm run build\` first`);
@@ -128,6 +134,8 @@ export async function runBenchmark(args: string[]): Promise<number> {
   const inMemory = shm !== undefined && shm.bavail * shm.bsize > datasetBytes + 3 * GiB;
   const scratch = inMemory ? join('/dev/shm', `ckafka-cos-bench-${process.pid}`) : join(work, 'scratch');
   mkdirSync(scratch, { recursive: true });
+  // The bench first, so that every process it starts inherits the contestants' CPUs; then the services move.
+  if (split) pinProcess(process.pid, split.contestants, 'the bench');
   const broker = await KafkaBroker.start({ dir: join(scratch, 'kafka'), heapMb: 1024, log });
   // The COS server is its own process, as COS is: its CPU is measured apart from the contestants'.
   const cosServer = await startBackground(process.execPath, [join(root, 'bin', 'ckafka-cos.js'), 'local', 'cos', '--dir', join(scratch, 'cos'), '--bucket', BUCKET, '--region', REGION]);
@@ -150,6 +158,12 @@ export async function runBenchmark(args: string[]): Promise<number> {
 
   let results: BenchResults;
   try {
+    if (split) {
+      if (broker.pid === undefined) throw new Error('--service-cpus: the Kafka broker has no process to pin');
+      pinProcess(broker.pid, split.services, 'the Kafka broker');
+      pinProcess(cosServer.pid, split.services, 'the COS server');
+      log(`the broker and the COS server run on CPUs ${split.services.join(',')}, the contestants on CPUs ${split.contestants.join(',')}`);
+    }
     results = {
       date: new Date().toISOString().slice(0, 10),
       repeat,
@@ -161,6 +175,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
         consumerNode: consumerNodeVersion,
         java: spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0]!, // java prints its version to stderr
         kafka: DEFAULT_KAFKA_VERSION,
+        ...(split ? { split } : {}),
       },
       throughput,
       ratios: [],

@@ -87,12 +87,26 @@ describe('compressed datasets in the report', () => {
     const shared = row(400, 120, 2.5);
     shared.intoCos.serverCpuSecondsPerGiB = 3.5;
     // 512 MB is 0.4768 GiB: (2.5 + 3.5) CPU-s per GiB make 2.861 CPU-s, at least 1.431 s on 2 cores; kcat took 1 s.
-    expect(intoCosCeiling(shared, 2)).toBeCloseTo(1 / 1.4305, 3);
-    expect(intoCosCeiling(shared, 4)).toBeCloseTo(2 / 1.4305, 3);
-    expect(intoCosCeiling(row(400, 120, 2.5), 2)).toBeUndefined();
+    expect(intoCosCeiling(shared, { cpus: 2 })).toBeCloseTo(1 / 1.4305, 3);
+    expect(intoCosCeiling(shared, { cpus: 4 })).toBeCloseTo(2 / 1.4305, 3);
+    expect(intoCosCeiling(row(400, 120, 2.5), { cpus: 2 })).toBeUndefined();
     const md = markdownReport({ ...results, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [shared] });
     expect(md).toContain('| 1.00x, at most 0.70x | 120 / - / 110 / 30 | 2.50 / - / 2.00 / 2.00 (1.25x) | 3.50 | yes |');
     expect(md).toContain('share its 2 cores');
+  });
+
+  it('bounds into COS / kcat by the slower of our consumer and the COS server, each on its own CPUs, under --service-cpus', () => {
+    const split = row(400, 120, 2.5);
+    split.intoCos.serverCpuSecondsPerGiB = 3.5;
+    // 0.4768 GiB: ours 1.192 CPU-s on CPUs 0,1 take 0.596 s; the server's 1.669 CPU-s on CPUs 2,3 take 0.834 s, the longer.
+    expect(intoCosCeiling(split, { cpus: 4, split: { services: [2, 3], contestants: [0, 1] } })).toBeCloseTo(1 / 0.8345, 3);
+    // With the server on three CPUs, our consumer's 1.192 CPU-s on one CPU is the longer.
+    expect(intoCosCeiling(split, { cpus: 4, split: { services: [1, 2, 3], contestants: [0] } })).toBeCloseTo(1 / 1.1921, 3);
+    const md = markdownReport({ ...results, machine: { ...results.machine, cpus: 4, split: { services: [2, 3], contestants: [0, 1] } }, throughput: [], ratios: [], memory: undefined, formats: undefined, fanOut: undefined, compressed: [split] });
+    expect(md).toContain('all on one machine, the broker and the COS server on CPUs 2,3 and the contestants on CPUs 0,1.');
+    expect(md).toContain('| 1.00x, at most 1.20x |');
+    expect(md).toContain('as our consumer has 2 of its CPUs and the COS server 2');
+    expect(md).not.toContain('share its');
   });
 
   it('gives the speed of our COS client alone against kcat, the most into COS / kcat the machine allows', () => {
