@@ -175,7 +175,7 @@ export async function runBenchmark(args: string[]): Promise<number> {
         consumerNode: consumerNodeVersion,
         java: spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0]!, // java prints its version to stderr
         kafka: DEFAULT_KAFKA_VERSION,
-        ...(split ? { split } : {}),
+        split,
       },
       throughput,
       ratios: [],
